@@ -1,0 +1,31 @@
+package dev.serving4j;
+
+import java.util.List;
+
+/**
+ * The requests a worker runs together, as seen by a {@link Handler}. Items keep their queue order; the handler's
+ * output list must follow it.
+ *
+ * @param <I> the per-request input type
+ */
+public interface Batch<I> {
+
+  /** Number of items, failed ones included. */
+  int size();
+
+  /** The input of item {@code index}. */
+  I input(int index);
+
+  /** All inputs in batch order (unmodifiable). */
+  List<I> inputs();
+
+  /**
+   * Fails item {@code index} alone: its caller gets {@code cause} (wrapped in a {@link HandlerException} unless it
+   * is already a {@link ServingException}) and the others go on. Later stages still see the item; its output is
+   * ignored.
+   */
+  void fail(int index, Throwable cause);
+
+  /** True once {@link #fail} was called for {@code index}. */
+  boolean isFailed(int index);
+}

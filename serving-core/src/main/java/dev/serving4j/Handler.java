@@ -1,0 +1,47 @@
+package dev.serving4j;
+
+import java.util.List;
+
+/**
+ * Serves one model: TorchServe's four stages, on whole batches, in Java.
+ *
+ * <p>Each worker owns one handler instance: {@link #initialize} runs once on the worker's thread, then for every
+ * batch the worker calls {@link #preprocess}, {@link #inference} and {@link #postprocess} in turn, and finally
+ * {@link #close}. The framework times each stage; a handler need not. A handler instance is only ever called from
+ * its worker's thread, so it needs no synchronization of its own.
+ *
+ * <p>The value passed between stages is the handler's own business (a token matrix, a tensor, a list); the types at
+ * the edges are typed: {@code I} per request in, {@code O} per request out. {@link #postprocess} returns one output
+ * per batch item, in batch order. To fail one item without failing its batch-mates, call
+ * {@link Batch#fail(int, Throwable)}; the value at a failed index is ignored. An exception thrown from a stage fails
+ * the whole batch (each request gets a {@link HandlerException} carrying it).
+ *
+ * @param <I> the per-request input type
+ * @param <O> the per-request output type
+ */
+public interface Handler<I, O> extends AutoCloseable {
+
+  /** Loads what the handler needs (model, tokenizer, labels). Called once, on the worker's thread. */
+  default void initialize(HandlerContext context) throws Exception {}
+
+  /** Turns the batch's inputs into what {@link #inference} consumes. */
+  Object preprocess(Batch<I> batch) throws Exception;
+
+  /** Runs the model on the preprocessed batch. */
+  Object inference(Object preprocessed, Batch<I> batch) throws Exception;
+
+  /** Turns the model's output into one result per batch item, in batch order. */
+  List<O> postprocess(Object inferred, Batch<I> batch) throws Exception;
+
+  /**
+   * The type every input must have; {@link ModelServer#predict} rejects other inputs with an
+   * {@link InvalidInputException} before they are queued. Default {@code Object} (no check).
+   */
+  default Class<?> inputType() {
+    return Object.class;
+  }
+
+  /** Releases what {@link #initialize} acquired. Called once, on the worker's thread; may be called after a failure. */
+  @Override
+  default void close() throws Exception {}
+}

@@ -1,0 +1,67 @@
+package dev.serving4j;
+
+import java.util.List;
+
+/**
+ * A snapshot of one registered model, returned by {@link ModelServer#describe(String)}.
+ *
+ * @param name the model's name
+ * @param defaultVersion the version that calls without an explicit version go to
+ * @param versions every registered version
+ */
+public record ModelDescription(String name, String defaultVersion, List<Version> versions) {
+  /** Copies the list. */
+  public ModelDescription {
+    versions = List.copyOf(versions);
+  }
+
+  /**
+   * One version's state.
+   *
+   * @param version the version string
+   * @param config the configuration in force
+   * @param handler the handler named by the manifest
+   * @param queueDepth requests waiting for a worker
+   * @param inFlight requests accepted and not yet completed (queued or running)
+   * @param workers each worker's state
+   * @param counts request counts since registration
+   */
+  public record Version(String version, ModelConfig config, String handler, int queueDepth, int inFlight,
+      List<Worker> workers, Counts counts) {
+    /** Copies the list. */
+    public Version {
+      workers = List.copyOf(workers);
+    }
+  }
+
+  /**
+   * One worker.
+   *
+   * @param id the worker id, unique within the version
+   * @param device the device it is bound to
+   * @param state its state
+   * @param batches batches it has run
+   * @param restarts times it was restarted after a crash or failed initialize
+   */
+  public record Worker(int id, Device device, WorkerState state, long batches, long restarts) {}
+
+  /**
+   * Request counts since registration.
+   *
+   * @param accepted requests queued
+   * @param succeeded requests that completed with a value
+   * @param failed requests that completed with a handler or worker error
+   * @param rejected requests refused at the door (queue full, closed)
+   * @param expired requests whose deadline passed
+   * @param cancelled requests cancelled by their caller
+   * @param batches batches run
+   * @param batchedRequests requests run in those batches (mean batch size = batchedRequests / batches)
+   */
+  public record Counts(long accepted, long succeeded, long failed, long rejected, long expired, long cancelled,
+      long batches, long batchedRequests) {
+    /** Mean requests per batch, or 0 before the first batch. */
+    public double meanBatchSize() {
+      return batches == 0 ? 0 : (double) batchedRequests / batches;
+    }
+  }
+}
