@@ -1,0 +1,436 @@
+package dev.serving4j;
+
+import dev.serving4j.internal.EngineLookup;
+import dev.serving4j.internal.HandlerResolver;
+import dev.serving4j.internal.ModelVersion;
+import dev.serving4j.internal.ServerResources;
+import dev.serving4j.spi.Engine;
+import dev.serving4j.spi.EngineSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves registered models in this process. Register a {@link ModelArchive}, then call {@link #predict} from any
+ * thread: concurrent calls are queued per model version, batched dynamically and run by that version's workers;
+ * each call gets its own {@link CompletableFuture}.
+ *
+ * <pre>{@code
+ * try (ModelServer server = ModelServer.builder().build()) {
+ *   server.register(ModelArchive.open(Path.of("echo.s4j")), cfg -> cfg.maxBatchSize(16));
+ *   String out = server.<String>predict("echo", "hello").join();
+ * }
+ * }</pre>
+ *
+ * <p>Servers share nothing: several may live in one JVM. Serving errors never throw from {@code predict}; they
+ * complete the future exceptionally with a {@link ServingException} subclass (unknown model, bad input, full
+ * queue, deadline, handler failure, closed server). Dependent stages added with non-async methods run on the worker
+ * thread that completed the request, so keep them short or use the {@code *Async} variants.
+ */
+public final class ModelServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
+  private static final AtomicInteger SERVER_IDS = new AtomicInteger();
+
+  private final ServerResources resources;
+  private final HandlerResolver handlers;
+  private final EngineLookup engines;
+  private final Duration drainTimeout;
+  private final Duration startupTimeout;
+  private final Object registryLock = new Object();
+  private final Map<String, Entry> models = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /** One model's versions (in registration order) and its default; replaced whole on every change. */
+  private record Entry(Map<String, ModelVersion> versions, String defaultVersion) {}
+
+  private ModelServer(Builder b) {
+    this.resources = new ServerResources(b.name, b.restartBackoffInitial, b.restartBackoffMax);
+    this.handlers = new HandlerResolver(b.handlerAliases, b.classLoader);
+    this.engines = new EngineLookup(b.classLoader);
+    this.drainTimeout = b.drainTimeout;
+    this.startupTimeout = b.startupTimeout;
+  }
+
+  /** Returns a builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Registers an archive with its own default config. See {@link #register(ModelArchive, Consumer)}. */
+  public ModelDescription register(ModelArchive archive) {
+    return register(archive, b -> {});
+  }
+
+  /**
+   * Registers a version of a model: resolves its handler and engine, starts {@code minWorkers} workers and waits
+   * until the first is ready. The first version registered under a name becomes its default. The archive stays
+   * the caller's to close (after unregistering).
+   *
+   * @param overrides applied over the archive's {@code config} section
+   * @throws InvalidConfigException when the merged config is invalid
+   * @throws HandlerException when the handler cannot be found or the first worker fails to initialize
+   * @throws ServingException when that name and version are already registered
+   */
+  public ModelDescription register(ModelArchive archive, Consumer<ModelConfig.Builder> overrides) {
+    return register(archive, overrides, null);
+  }
+
+  /** Opens the archive (zip or directory) at {@code path} and registers it; the server closes it on unregister. */
+  public ModelDescription register(Path path) {
+    return register(path, b -> {});
+  }
+
+  /** Like {@link #register(Path)}, with config overrides. */
+  public ModelDescription register(Path path, Consumer<ModelConfig.Builder> overrides) {
+    ModelArchive archive = ModelArchive.open(path);
+    try {
+      return register(archive, overrides, archive);
+    } catch (RuntimeException e) {
+      archive.close();
+      throw e;
+    }
+  }
+
+  private ModelDescription register(ModelArchive archive, Consumer<ModelConfig.Builder> overrides,
+      AutoCloseable owned) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(overrides, "overrides");
+    ensureOpen();
+    Manifest m = archive.manifest();
+    String label = "model '" + m.modelName() + "' version '" + m.modelVersion() + "'";
+    requireNotRegistered(m.modelName(), m.modelVersion());
+    ModelConfig config = m.defaultConfig().with(overrides);
+    Supplier<? extends Handler<?, ?>> factory = handlers.resolve(m.handler(), label);
+    Engine engine = createEngine(m, config, label);
+    ModelVersion version;
+    try {
+      version = new ModelVersion(m, archive.directory(), config, engine, factory, resources, owned);
+    } catch (RuntimeException e) {
+      if (engine != null) {
+        engine.close();
+      }
+      throw e;
+    }
+    awaitFirstWorker(version, label);
+    synchronized (registryLock) {
+      Entry e = models.get(m.modelName());
+      if (closed || (e != null && e.versions.containsKey(m.modelVersion()))) {
+        version.close(Duration.ZERO);
+        throw new ServingException(label + (closed ? ": the server closed during registration"
+            : " is already registered"));
+      }
+      Map<String, ModelVersion> versions = new LinkedHashMap<>(e == null ? Map.of() : e.versions);
+      versions.put(m.modelVersion(), version);
+      models.put(m.modelName(), new Entry(versions, e == null ? m.modelVersion() : e.defaultVersion));
+    }
+    log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
+        config.maxBatchSize(), config.batchingMode());
+    return describe(m.modelName());
+  }
+
+  private Engine createEngine(Manifest m, ModelConfig config, String label) {
+    if (m.engine() == null) {
+      if (!config.engineOptions().isEmpty()) {
+        throw new InvalidConfigException(label + ": engineOptions " + config.engineOptions().keySet()
+            + " given, but the manifest names no engine");
+      }
+      return null;
+    }
+    return engines.get(m.engine(), label).create(new EngineSpec(m.modelName(), m.modelVersion(),
+        config.engineOptions(), config.inferenceTimeout()));
+  }
+
+  private void awaitFirstWorker(ModelVersion version, String label) {
+    try {
+      version.start().get(startupTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      version.close(Duration.ZERO);
+      Throwable cause = e.getCause();
+      throw new HandlerException(label + ": the first worker failed to initialize: " + cause, cause);
+    } catch (TimeoutException e) {
+      version.close(Duration.ZERO);
+      throw new HandlerException(label + ": no worker was ready within startupTimeout "
+          + startupTimeout.toMillis() + "ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      version.close(Duration.ZERO);
+      throw new ServingException(label + ": interrupted while waiting for the first worker", e);
+    }
+  }
+
+  /** Unregisters every version of {@code name}, draining each for up to the server's drain timeout. */
+  public void unregister(String name) {
+    Entry e;
+    synchronized (registryLock) {
+      e = models.remove(name);
+    }
+    if (e == null) {
+      throw new ModelNotFoundException("model '" + name + "' is not registered");
+    }
+    e.versions.values().forEach(v -> v.close(drainTimeout));
+  }
+
+  /** Unregisters one version, draining it for up to the server's drain timeout. */
+  public boolean unregister(String name, String version) {
+    return unregister(name, version, drainTimeout);
+  }
+
+  /**
+   * Unregisters one version: it accepts nothing new, its queued and running requests finish (or fail with
+   * {@link ServerClosedException} after {@code timeout}), then its workers stop. If it was the default, the
+   * earliest registered remaining version becomes the default.
+   *
+   * @return true when every accepted request finished within the timeout
+   */
+  public boolean unregister(String name, String version, Duration timeout) {
+    ModelVersion v;
+    synchronized (registryLock) {
+      Entry e = models.get(name);
+      v = e == null ? null : e.versions.get(version);
+      if (v == null) {
+        throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
+      }
+      Map<String, ModelVersion> rest = new LinkedHashMap<>(e.versions);
+      rest.remove(version);
+      if (rest.isEmpty()) {
+        models.remove(name);
+      } else {
+        String def = version.equals(e.defaultVersion) ? rest.keySet().iterator().next() : e.defaultVersion;
+        models.put(name, new Entry(rest, def));
+      }
+    }
+    return v.close(timeout);
+  }
+
+  /** Sets the number of workers of one version; {@code min} workers run now, up to {@code max} on demand. */
+  public void scaleWorkers(String name, String version, int min, int max) {
+    find(name, version).scale(min, max);
+  }
+
+  /** Makes {@code version} the target of calls that name no version. */
+  public void setDefaultVersion(String name, String version) {
+    synchronized (registryLock) {
+      Entry e = models.get(name);
+      if (e == null || !e.versions.containsKey(version)) {
+        throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
+      }
+      models.put(name, new Entry(e.versions, version));
+    }
+  }
+
+  /** Describes a model: versions, config, workers, queue depth and counts. */
+  public ModelDescription describe(String name) {
+    Entry e = models.get(name);
+    if (e == null) {
+      throw new ModelNotFoundException("model '" + name + "' is not registered");
+    }
+    List<ModelDescription.Version> versions = new ArrayList<>();
+    for (ModelVersion v : e.versions.values()) {
+      versions.add(v.describe());
+    }
+    return new ModelDescription(name, e.defaultVersion, versions);
+  }
+
+  /** Names of the registered models. */
+  public List<String> models() {
+    return List.copyOf(new java.util.TreeSet<>(models.keySet()));
+  }
+
+  /** Calls the default version of {@code name}. See {@link #predict(String, Object, PredictOptions)}. */
+  public <O> CompletableFuture<O> predict(String name, Object input) {
+    return predict(name, input, PredictOptions.DEFAULTS);
+  }
+
+  /**
+   * Queues {@code input} for model {@code name} and returns at once. The future completes with the handler's
+   * output, or exceptionally with a {@link ServingException}: {@link ModelNotFoundException},
+   * {@link InvalidInputException} (wrong input type), {@link QueueFullException}, {@link DeadlineExceededException},
+   * {@link HandlerException} or {@link ServerClosedException}. Cancelling the future removes a queued request.
+   */
+  @SuppressWarnings("unchecked")
+  public <O> CompletableFuture<O> predict(String name, Object input, PredictOptions options) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(options, "options");
+    if (closed) {
+      return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
+    }
+    Entry e = models.get(name);
+    if (e == null) {
+      return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' is not registered"
+          + " (registered: " + models() + ")"));
+    }
+    String version = options.version() == null ? e.defaultVersion : options.version();
+    ModelVersion v = e.versions.get(version);
+    if (v == null) {
+      return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' has no version '"
+          + version + "' (registered: " + e.versions.keySet() + ")"));
+    }
+    return (CompletableFuture<O>) v.submit(input, options.timeout());
+  }
+
+  /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */
+  public <O> O predictBlocking(String name, Object input) {
+    return predictBlocking(name, input, PredictOptions.DEFAULTS);
+  }
+
+  /** Calls {@code name} with options and waits; an interrupt cancels the request and is kept on the thread. */
+  public <O> O predictBlocking(String name, Object input, PredictOptions options) {
+    return await(predict(name, input, options));
+  }
+
+  /** Returns a typed client bound to model {@code name}. */
+  public <I, O> ModelClient<I, O> client(String name, Class<I> inputType, Class<O> outputType) {
+    Objects.requireNonNull(inputType, "inputType");
+    Objects.requireNonNull(outputType, "outputType");
+    describe(name); // fails fast when the model is unknown
+    return new ModelClient<>(this, name, outputType);
+  }
+
+  static <O> O await(CompletableFuture<O> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ServingException("interrupted while waiting for the prediction", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new ServingException("prediction failed: " + cause, cause);
+    } catch (CancellationException e) {
+      throw e;
+    }
+  }
+
+  private ModelVersion find(String name, String version) {
+    Entry e = models.get(name);
+    ModelVersion v = e == null ? null : e.versions.get(version);
+    if (v == null) {
+      throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
+    }
+    return v;
+  }
+
+  private void requireNotRegistered(String name, String version) {
+    Entry e = models.get(name);
+    if (e != null && e.versions.containsKey(version)) {
+      throw new ServingException("model '" + name + "' version '" + version + "' is already registered");
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new ServerClosedException("the server is closed");
+    }
+  }
+
+  /**
+   * Stops accepting requests, lets every accepted request finish (failing what is left after the drain timeout
+   * with {@link ServerClosedException}), stops the workers and closes handlers and engines. Idempotent.
+   */
+  @Override
+  public void close() {
+    List<Entry> all;
+    synchronized (registryLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      all = new ArrayList<>(models.values());
+      models.clear();
+    }
+    all.parallelStream().flatMap(e -> e.versions.values().stream()).forEach(v -> v.close(drainTimeout));
+    resources.close();
+  }
+
+  /** Builds a {@link ModelServer}. Setters validate at once; {@link #build()} may be called more than once. */
+  public static final class Builder {
+    private String name = "serving4j-" + SERVER_IDS.incrementAndGet();
+    private Duration restartBackoffInitial = Duration.ofMillis(100);
+    private Duration restartBackoffMax = Duration.ofSeconds(30);
+    private Duration drainTimeout = Duration.ofSeconds(30);
+    private Duration startupTimeout = Duration.ofMinutes(5);
+    private ClassLoader classLoader = ModelServer.class.getClassLoader();
+    private final Map<String, Supplier<? extends Handler<?, ?>>> handlerAliases = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Names the server in thread names and logs. */
+    public Builder name(String value) {
+      if (value == null || value.isBlank() || value.length() > 64) {
+        throw new InvalidConfigException("name must be 1..64 non-blank characters, was '" + value + "'");
+      }
+      name = value;
+      return this;
+    }
+
+    /** Registers a handler alias that manifests may name in their {@code handler} field. */
+    public Builder handler(String alias, Supplier<? extends Handler<?, ?>> factory) {
+      if (alias == null || !alias.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new InvalidConfigException("handler alias must be 1..64 of [A-Za-z0-9_-], was '" + alias + "'");
+      }
+      handlerAliases.put(alias, Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
+    /** Backoff before restarting a crashed worker: doubles from {@code initial} up to {@code max}. */
+    public Builder restartBackoff(Duration initial, Duration max) {
+      if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+        throw new InvalidConfigException("restartBackoff needs 0 < initial <= max, was " + initial + ", " + max);
+      }
+      restartBackoffInitial = initial;
+      restartBackoffMax = max;
+      return this;
+    }
+
+    /** How long unregister and close wait for accepted requests before failing them. Default 30 s. */
+    public Builder drainTimeout(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new InvalidConfigException("drainTimeout must be >= 0, was " + value);
+      }
+      drainTimeout = value;
+      return this;
+    }
+
+    /** How long register waits for the first worker to initialize. Default 5 min. */
+    public Builder startupTimeout(Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new InvalidConfigException("startupTimeout must be > 0, was " + value);
+      }
+      startupTimeout = value;
+      return this;
+    }
+
+    /** The class loader handler classes and providers are loaded from. Default: serving4j's own. */
+    public Builder classLoader(ClassLoader value) {
+      classLoader = Objects.requireNonNull(value, "classLoader");
+      return this;
+    }
+
+    /** Builds a new server; each has its own threads and registry. */
+    public ModelServer build() {
+      return new ModelServer(this);
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.DeadlineExceededException;
+import dev.serving4j.Handler;
+import dev.serving4j.HandlerException;
+import dev.serving4j.InvalidInputException;
+import dev.serving4j.Manifest;
+import dev.serving4j.ModelConfig;
+import dev.serving4j.ModelDescription;
+import dev.serving4j.QueueFullException;
+import dev.serving4j.ServerClosedException;
+import dev.serving4j.WorkerFailedException;
+import dev.serving4j.WorkerState;
+import dev.serving4j.spi.Engine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One registered model version at run time: its queue, its workers, its engine and its counters. The request path
+ * is {@link #submit} → {@link RequestQueue} → {@link Worker} → {@link BatchRunner}; every accepted request's future
+ * completes exactly once, and {@link #close} does not return before each one has.
+ */
+public final class ModelVersion {
+  private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
+  /** Failed initializations after which registration gives up (workers keep retrying after a success). */
+  static final int STARTUP_ATTEMPTS = 3;
+
+  final String name;
+  final String version;
+  final Manifest manifest;
+  final Path directory;
+  final ModelConfig config;
+  final Map<String, String> handlerProperties;
+  final Engine engine;
+  final ServerResources resources;
+  final RequestQueue queue;
+  final WorkerPool pool;
+  final BatchRunner runner;
+  final VersionStats stats = new VersionStats();
+  private final Supplier<? extends Handler<?, ?>> handlerFactory;
+  private final Class<?> inputType;
+  private final String handlerName;
+  private final AutoCloseable owned;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ReentrantLock drainLock = new ReentrantLock();
+  private final Condition drained = drainLock.newCondition();
+  private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
+  private final AtomicInteger startupFailures = new AtomicInteger();
+  private volatile ModelConfig current;
+  private volatile boolean accepting = true;
+  private volatile boolean draining;
+
+  /**
+   * Creates the version; {@link #start()} launches its workers.
+   *
+   * @param owned closed with the version (an archive the server opened itself), or null
+   */
+  public ModelVersion(Manifest manifest, Path directory, ModelConfig config, Engine engine,
+      Supplier<? extends Handler<?, ?>> handlerFactory, ServerResources resources, AutoCloseable owned) {
+    this.name = manifest.modelName();
+    this.version = manifest.modelVersion();
+    this.manifest = manifest;
+    this.directory = directory;
+    this.config = config;
+    this.current = config;
+    Map<String, String> props = new java.util.LinkedHashMap<>(manifest.handlerProperties());
+    props.putAll(config.handlerProperties());
+    this.handlerProperties = Map.copyOf(props);
+    this.engine = engine;
+    this.handlerFactory = handlerFactory;
+    this.resources = resources;
+    this.owned = owned;
+    this.handlerName = manifest.handler();
+    this.inputType = handlerFactory.get().inputType();
+    this.queue = new RequestQueue(config.maxQueueSize(), config.maxBatchSize(), config.batchingMode(),
+        config.maxBatchDelay().toNanos());
+    this.pool = new WorkerPool(this, config.devices());
+    this.runner = new BatchRunner(this);
+  }
+
+  /**
+   * Starts {@code minWorkers} workers; the returned future completes when the first is ready, or fails after
+   * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
+   */
+  public CompletableFuture<Void> start() {
+    pool.resize(config.minWorkers());
+    if (config.minWorkers() == 0) {
+      firstWorker.complete(null);
+    }
+    return firstWorker;
+  }
+
+  /** "model 'name' version 'v'", for messages. */
+  public String label() {
+    return "model '" + name + "' version '" + version + "'";
+  }
+
+  /** The version string. */
+  public String version() {
+    return version;
+  }
+
+  /** Queues one request; failures (bad input, full queue, closed) come back as an already-failed future. */
+  public CompletableFuture<Object> submit(Object input, Duration timeout) {
+    if (input == null || !inputType.isInstance(input)) {
+      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": input must be a "
+          + inputType.getName() + ", was " + (input == null ? "null" : input.getClass().getName())));
+    }
+    if (!accepting) {
+      stats.rejected.increment();
+      return CompletableFuture.failedFuture(new ServerClosedException(label() + " is closed or draining"));
+    }
+    long now = System.nanoTime();
+    Duration t = timeout != null ? timeout : config.requestTimeout();
+    long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    Request r = new Request(input, future, now, deadline);
+    inFlight.incrementAndGet();
+    RequestQueue.Offer offer = queue.offer(r);
+    if (offer != RequestQueue.Offer.ACCEPTED) {
+      finishOne();
+      stats.rejected.increment();
+      return CompletableFuture.failedFuture(offer == RequestQueue.Offer.FULL
+          ? new QueueFullException(label() + ": queue is full (maxQueueSize " + queue.capacity() + ")")
+          : new ServerClosedException(label() + " is closed or draining"));
+    }
+    stats.accepted.increment();
+    future.whenComplete((v, e) -> onComplete(r, e));
+    if (deadline != Long.MAX_VALUE) {
+      r.expiry = resources.timer.schedule(() -> expire(r), t.toNanos(), TimeUnit.NANOSECONDS);
+      if (future.isDone()) {
+        r.expiry.cancel(false);
+      }
+    }
+    return future;
+  }
+
+  private void onComplete(Request r, Throwable e) {
+    if (r.queued) {
+      queue.remove(r);
+    }
+    var expiry = r.expiry;
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
+    if (e == null) {
+      stats.succeeded.increment();
+    } else if (e instanceof CancellationException) {
+      stats.cancelled.increment();
+    } else if (e instanceof DeadlineExceededException) {
+      stats.expired.increment();
+    } else {
+      stats.failed.increment();
+    }
+    finishOne();
+  }
+
+  private void finishOne() {
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      drainLock.lock();
+      try {
+        drained.signalAll();
+      } finally {
+        drainLock.unlock();
+      }
+    }
+  }
+
+  void expire(Request r) {
+    long waitedMs = (System.nanoTime() - r.arrivalNanos) / 1_000_000;
+    String where = r.startNanos == 0 ? "while queued" : "while running";
+    r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
+        + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));
+  }
+
+  void expireLate(Request r) {
+    expire(r);
+  }
+
+  @SuppressWarnings("unchecked")
+  Handler<Object, Object> newHandler() {
+    Handler<?, ?> h = handlerFactory.get();
+    if (h == null) {
+      throw new HandlerException(label() + ": handler factory for '" + handlerName + "' returned null");
+    }
+    return (Handler<Object, Object>) h;
+  }
+
+  void onWorkerReady(Worker w) {
+    firstWorker.complete(null);
+    log.debug("{} worker {} ready on {}", label(), w.id, w.device);
+  }
+
+  void onInitializeFailed(Worker w, Throwable cause) {
+    log.warn("{} worker {} failed to initialize on {}; retrying with backoff", label(), w.id, w.device, cause);
+    if (startupFailures.incrementAndGet() >= STARTUP_ATTEMPTS) {
+      firstWorker.completeExceptionally(cause); // no effect once a worker has been ready
+    }
+    boolean anyReady = pool.snapshot().stream()
+        .anyMatch(x -> x.state() == WorkerState.IDLE || x.state() == WorkerState.BUSY);
+    if (!anyReady) {
+      WorkerFailedException error = new WorkerFailedException(label() + " has no ready worker: initialize failed on "
+          + w.device + ": " + cause, cause);
+      for (Request r : queue.drain()) {
+        r.future.completeExceptionally(error);
+      }
+    }
+  }
+
+  void onWorkerStopped(Worker w) {
+    pool.remove(w);
+  }
+
+  void onBatchFinished(int size, long preNanos, long inferNanos, long postNanos) {
+    stats.batches.increment();
+    stats.batchedRequests.add(size);
+  }
+
+  /**
+   * Changes the worker bounds at run time (validated like the config); {@code min} workers run from now on.
+   *
+   * @throws dev.serving4j.InvalidConfigException when the bounds are invalid
+   */
+  public void scale(int min, int max) {
+    ModelConfig scaled = current.with(b -> b.minWorkers(min).maxWorkers(max));
+    current = scaled;
+    pool.resize(scaled.minWorkers());
+  }
+
+  /** Requests queued or running. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** A snapshot for {@code describe}. */
+  public ModelDescription.Version describe() {
+    return new ModelDescription.Version(version, current, handlerName, queue.size(), inFlight.get(),
+        pool.describe(), stats.snapshot());
+  }
+
+  /** The configuration in force (registration config with runtime changes). */
+  public ModelConfig config() {
+    return current;
+  }
+
+  /**
+   * Stops accepting, lets queued and running requests finish for up to {@code timeout}, fails whatever is left with
+   * {@link ServerClosedException}, then stops the workers and closes the engine. Returns true when everything
+   * finished without being failed.
+   */
+  public boolean close(Duration timeout) {
+    accepting = false;
+    draining = true;
+    queue.close();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean clean = awaitDrained(deadline);
+    if (!clean) {
+      ServerClosedException error = new ServerClosedException(label() + " closed before this request finished"
+          + " (drain timeout " + timeout.toMillis() + "ms)");
+      queue.drain().forEach(r -> r.future.completeExceptionally(error));
+      for (Worker w : pool.snapshot()) {
+        RunningBatch b = w.currentBatch();
+        if (b != null) {
+          b.requests().forEach(r -> r.future.completeExceptionally(error));
+        }
+      }
+    }
+    try {
+      pool.close(Math.max(100, (deadline - System.nanoTime()) / 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(engine);
+    closeQuietly(owned);
+    return clean;
+  }
+
+  private boolean awaitDrained(long deadline) {
+    drainLock.lock();
+    try {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        drained.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      drainLock.unlock();
+    }
+  }
+
+  private void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("Closing {} of {} failed", c.getClass().getSimpleName(), label(), e);
+    }
+  }
+
+  /** Live workers. */
+  public List<ModelDescription.Worker> workers() {
+    return pool.describe();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.serving4j.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One accepted call: its input, its caller's future, and its place in the queue. The {@code prev}/{@code next}
+ * links make the queue an intrusive doubly-linked list, so a cancelled or expired request leaves it in O(1); they
+ * are guarded by the queue's lock.
+ */
+final class Request {
+  final Object input;
+  final CompletableFuture<Object> future;
+  final long arrivalNanos;
+  /** Absolute {@code System.nanoTime()} deadline, or {@link Long#MAX_VALUE} for none. */
+  final long deadlineNanos;
+
+  // Guarded by the owning queue's lock.
+  Request prev;
+  Request next;
+  volatile boolean queued;
+
+  volatile long startNanos;
+  volatile ScheduledFuture<?> expiry;
+
+  Request(Object input, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos) {
+    this.input = input;
+    this.future = future;
+    this.arrivalNanos = arrivalNanos;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  boolean isDone() {
+    return future.isDone();
+  }
+}

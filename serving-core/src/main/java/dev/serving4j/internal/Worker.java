@@ -1,0 +1,202 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.Device;
+import dev.serving4j.Handler;
+import dev.serving4j.ModelDescription;
+import dev.serving4j.WorkerState;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of a model version: a thread that owns a handler instance bound to a device, takes batches from the
+ * version's queue and runs them.
+ *
+ * <p>Life: STARTING (create + initialize the handler) → IDLE ⇄ BUSY → STOPPING → STOPPED. A failed initialize, or
+ * an {@link Error} thrown by a stage (a crash), closes the handler and restarts it after an exponential backoff
+ * (BACKOFF), on the same thread. An ordinary exception from a stage fails only that batch.
+ */
+final class Worker implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  final int id;
+  final Device device;
+  private final ModelVersion version;
+  private final Object backoffLock = new Object();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong restarts = new AtomicLong();
+  private volatile WorkerState state = WorkerState.STARTING;
+  private volatile boolean stopRequested;
+  private volatile Thread thread;
+  private volatile RunningBatch current;
+  private Handler<Object, Object> handler;
+  private WorkerContext context;
+
+  Worker(int id, Device device, ModelVersion version) {
+    this.id = id;
+    this.device = device;
+    this.version = version;
+  }
+
+  void start(String threadName) {
+    Thread t = new Thread(this, threadName);
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  /** Asks the worker to stop after its current batch; wakes it if it is waiting. */
+  void requestStop() {
+    stopRequested = true;
+    synchronized (backoffLock) {
+      backoffLock.notifyAll();
+    }
+    version.queue.wakeAll();
+  }
+
+  /** Interrupts the worker's thread (used when its batch overran the inference timeout). */
+  void interrupt() {
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
+  WorkerState state() {
+    WorkerState s = state;
+    return stopRequested && s != WorkerState.STOPPED ? WorkerState.STOPPING : s;
+  }
+
+  RunningBatch currentBatch() {
+    return current;
+  }
+
+  ModelDescription.Worker describe() {
+    return new ModelDescription.Worker(id, device, state(), batches.get(), restarts.get());
+  }
+
+  void join(long millis) throws InterruptedException {
+    Thread t = thread;
+    if (t != null) {
+      t.join(millis);
+    }
+  }
+
+  @Override
+  public void run() {
+    long backoffNanos = version.resources.restartBackoffInitial.toNanos();
+    try {
+      while (!stopRequested) {
+        state = WorkerState.STARTING;
+        if (!initialize()) {
+          backoffNanos = backoff(backoffNanos);
+          continue;
+        }
+        backoffNanos = version.resources.restartBackoffInitial.toNanos();
+        version.onWorkerReady(this);
+        try {
+          serve();
+          break;
+        } catch (WorkerCrash crash) {
+          log.error("Worker {} of model {}:{} crashed; restarting it", id, version.name, version.version,
+              crash.getCause());
+          closeHandler();
+          backoffNanos = backoff(backoffNanos);
+        }
+      }
+    } finally {
+      closeHandler();
+      state = WorkerState.STOPPED;
+      version.onWorkerStopped(this);
+    }
+  }
+
+  private boolean initialize() {
+    try {
+      context = new WorkerContext(version, id, device);
+      handler = version.newHandler();
+      handler.initialize(context);
+      return true;
+    } catch (Throwable t) {
+      closeHandler();
+      version.onInitializeFailed(this, t);
+      return false;
+    }
+  }
+
+  private long backoff(long nanos) {
+    restarts.incrementAndGet();
+    state = WorkerState.BACKOFF;
+    long deadline = System.nanoTime() + nanos;
+    synchronized (backoffLock) {
+      long left;
+      while (!stopRequested && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          backoffLock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.interrupted(); // only a stop or an overrun interrupts us; the loop re-checks
+        }
+      }
+    }
+    return Math.min(nanos * 2, version.resources.restartBackoffMax.toNanos());
+  }
+
+  private void serve() {
+    while (!stopRequested) {
+      state = WorkerState.IDLE;
+      List<Request> requests;
+      try {
+        requests = version.queue.take(this::stopRequested, version::expireLate);
+      } catch (InterruptedException e) {
+        continue; // the loop re-checks stopRequested
+      }
+      if (requests == null) {
+        return;
+      }
+      if (requests.isEmpty()) {
+        continue;
+      }
+      state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
+      RunningBatch batch = new RunningBatch(requests);
+      current = batch;
+      try {
+        version.runner.run(this, handler, batch);
+      } finally {
+        current = null;
+        batches.incrementAndGet();
+        Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
+      }
+    }
+  }
+
+  private void closeHandler() {
+    Handler<Object, Object> h = handler;
+    handler = null;
+    if (h != null) {
+      try {
+        h.close();
+      } catch (Throwable t) {
+        log.warn("Handler of model {}:{} worker {} failed to close", version.name, version.version, id, t);
+      }
+    }
+    WorkerContext c = context;
+    context = null;
+    if (c != null) {
+      c.closeModels();
+    }
+  }
+
+  /** Thrown out of a batch when a stage threw an {@link Error}: the handler is no longer trusted. */
+  static final class WorkerCrash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerCrash(Throwable cause) {
+      super(cause);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.Device;
+import dev.serving4j.HandlerContext;
+import dev.serving4j.Manifest;
+import dev.serving4j.ServingException;
+import dev.serving4j.spi.EngineModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link HandlerContext} of one worker; owns the engine models the handler loads, closing them with it. */
+final class WorkerContext implements HandlerContext {
+  private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
+
+  private final ModelVersion version;
+  private final int workerId;
+  private final Device device;
+  private final List<EngineModel> models = new ArrayList<>();
+
+  WorkerContext(ModelVersion version, int workerId, Device device) {
+    this.version = version;
+    this.workerId = workerId;
+    this.device = device;
+  }
+
+  @Override
+  public String modelName() {
+    return version.name;
+  }
+
+  @Override
+  public String modelVersion() {
+    return version.version;
+  }
+
+  @Override
+  public Manifest manifest() {
+    return version.manifest;
+  }
+
+  @Override
+  public Path modelDirectory() {
+    return version.directory;
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    return version.handlerProperties;
+  }
+
+  @Override
+  public int workerId() {
+    return workerId;
+  }
+
+  @Override
+  public Device device() {
+    return device;
+  }
+
+  @Override
+  public Duration inferenceTimeout() {
+    return version.config.inferenceTimeout();
+  }
+
+  @Override
+  public EngineModel loadModel() {
+    if (version.engine == null) {
+      throw new ServingException(version.label() + ": the manifest names no 'engine', so there is no model to load");
+    }
+    if (version.manifest.modelFile() == null) {
+      throw new ServingException(version.label() + ": the manifest names no 'modelFile' to load");
+    }
+    EngineModel model = version.engine.load(version.directory.resolve(version.manifest.modelFile()), device,
+        workerId);
+    synchronized (models) {
+      models.add(model);
+    }
+    return model;
+  }
+
+  void closeModels() {
+    synchronized (models) {
+      for (EngineModel m : models) {
+        try {
+          m.close();
+        } catch (RuntimeException e) {
+          log.warn("Closing a model of {} on worker {} failed", version.label(), workerId, e);
+        }
+      }
+      models.clear();
+    }
+  }
+}

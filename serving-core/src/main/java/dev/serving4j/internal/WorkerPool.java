@@ -1,0 +1,120 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.Device;
+import dev.serving4j.ModelDescription;
+import dev.serving4j.WorkerState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The workers of one model version. Holds the target size, starts and retires workers, and replaces one that
+ * overran its inference timeout. Devices are assigned to the least-used device of the config's list, so GPU ids
+ * go round-robin and a replacement takes the slot its predecessor left.
+ */
+final class WorkerPool {
+  private final ModelVersion version;
+  private final List<Device> devices;
+  // Guarded by this.
+  private final List<Worker> workers = new ArrayList<>();
+  private int nextId;
+  private int target;
+  private boolean closed;
+
+  WorkerPool(ModelVersion version, List<Device> devices) {
+    this.version = version;
+    this.devices = devices;
+  }
+
+  /** Grows or shrinks to {@code size} live workers; shrinking retires idle workers first. */
+  void resize(int size) {
+    List<Worker> toStop = new ArrayList<>();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      target = size;
+      List<Worker> live = live();
+      for (int i = live.size(); i < size; i++) {
+        startWorker();
+      }
+      if (live.size() > size) {
+        live.sort(Comparator.comparing((Worker w) -> w.state() == WorkerState.BUSY).thenComparing(w -> -w.id));
+        toStop.addAll(live.subList(0, live.size() - size));
+      }
+    }
+    toStop.forEach(Worker::requestStop);
+  }
+
+  /** Retires {@code worker} (it overran a batch) and starts a replacement. */
+  void replace(Worker worker) {
+    synchronized (this) {
+      if (closed || worker.stopRequested()) {
+        return;
+      }
+      worker.requestStop();
+      if (live().size() < target) {
+        startWorker();
+      }
+    }
+  }
+
+  /** Stops every worker and waits up to {@code millis} for their threads. */
+  void close(long millis) throws InterruptedException {
+    List<Worker> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(workers);
+    }
+    all.forEach(Worker::requestStop);
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    for (Worker w : all) {
+      w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    }
+  }
+
+  synchronized void remove(Worker w) {
+    workers.remove(w);
+  }
+
+  synchronized int liveCount() {
+    return live().size();
+  }
+
+  synchronized List<Worker> snapshot() {
+    return new ArrayList<>(workers);
+  }
+
+  List<ModelDescription.Worker> describe() {
+    return snapshot().stream().map(Worker::describe).toList();
+  }
+
+  private List<Worker> live() {
+    List<Worker> live = new ArrayList<>();
+    for (Worker w : workers) {
+      if (!w.stopRequested()) {
+        live.add(w);
+      }
+    }
+    return live;
+  }
+
+  private void startWorker() {
+    Worker w = new Worker(nextId++, leastUsedDevice(), version);
+    workers.add(w);
+    w.start(version.resources.name + "-" + version.name + "-" + version.version + "-worker-" + w.id);
+  }
+
+  private Device leastUsedDevice() {
+    Device best = devices.get(0);
+    long bestCount = Long.MAX_VALUE;
+    for (Device d : devices) {
+      long count = live().stream().filter(w -> w.device.equals(d)).count();
+      if (count < bestCount) {
+        best = d;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}
