@@ -3,6 +3,7 @@ package dev.serving4j;
 import dev.serving4j.internal.EngineLookup;
 import dev.serving4j.internal.HandlerResolver;
 import dev.serving4j.internal.ModelVersion;
+import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.ServerResources;
 import dev.serving4j.spi.Engine;
 import dev.serving4j.spi.EngineSpec;
@@ -52,6 +53,7 @@ public final class ModelServer implements AutoCloseable {
   private final EngineLookup engines;
   private final Duration drainTimeout;
   private final Duration startupTimeout;
+  private final ServerEvents events;
   private final Object registryLock = new Object();
   private final Map<String, Entry> models = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -65,6 +67,7 @@ public final class ModelServer implements AutoCloseable {
     this.engines = new EngineLookup(b.classLoader);
     this.drainTimeout = b.drainTimeout;
     this.startupTimeout = b.startupTimeout;
+    this.events = b.events();
   }
 
   /** Returns a builder with the defaults. */
@@ -120,7 +123,7 @@ public final class ModelServer implements AutoCloseable {
     Engine engine = createEngine(m, config, label);
     ModelVersion version;
     try {
-      version = new ModelVersion(m, archive.directory(), config, engine, factory, resources, owned);
+      version = new ModelVersion(m, archive.directory(), config, engine, factory, resources, owned, events);
     } catch (RuntimeException e) {
       if (engine != null) {
         engine.close();
@@ -139,6 +142,7 @@ public final class ModelServer implements AutoCloseable {
       versions.put(m.modelVersion(), version);
       models.put(m.modelName(), new Entry(versions, e == null ? m.modelVersion() : e.defaultVersion));
     }
+    events.modelRegistered(m.modelName(), m.modelVersion());
     log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
         config.maxBatchSize(), config.batchingMode());
     return describe(m.modelName());
@@ -183,7 +187,17 @@ public final class ModelServer implements AutoCloseable {
     if (e == null) {
       throw new ModelNotFoundException("model '" + name + "' is not registered");
     }
-    e.versions.values().forEach(v -> v.close(drainTimeout));
+    e.versions.values().forEach(this::closeVersion);
+  }
+
+  private boolean closeVersion(ModelVersion v) {
+    return closeVersion(v, drainTimeout);
+  }
+
+  private boolean closeVersion(ModelVersion v, Duration timeout) {
+    boolean clean = v.close(timeout);
+    events.modelUnregistered(v.modelName(), v.modelVersion());
+    return clean;
   }
 
   /** Unregisters one version, draining it for up to the server's drain timeout. */
@@ -215,7 +229,7 @@ public final class ModelServer implements AutoCloseable {
         models.put(name, new Entry(rest, def));
       }
     }
-    return v.close(timeout);
+    return closeVersion(v, timeout);
   }
 
   /** Sets the number of workers of one version; {@code min} workers run now, up to {@code max} on demand. */
@@ -360,7 +374,7 @@ public final class ModelServer implements AutoCloseable {
       all = new ArrayList<>(models.values());
       models.clear();
     }
-    all.parallelStream().flatMap(e -> e.versions.values().stream()).forEach(v -> v.close(drainTimeout));
+    all.parallelStream().flatMap(e -> e.versions.values().stream()).forEach(this::closeVersion);
     resources.close();
   }
 
@@ -426,6 +440,10 @@ public final class ModelServer implements AutoCloseable {
     public Builder classLoader(ClassLoader value) {
       classLoader = Objects.requireNonNull(value, "classLoader");
       return this;
+    }
+
+    private ServerEvents events() {
+      return ServerEvents.NONE;
     }
 
     /** Builds a new server; each has its own threads and registry. */

@@ -29,6 +29,7 @@ final class BatchRunner {
     for (Request r : batch.requests()) {
       r.startNanos = start;
     }
+    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
     long timeoutNanos = version.config.inferenceTimeout().toNanos();
     ScheduledFuture<?> watchdog = version.resources.timer.schedule(
         () -> overrun(worker, batch), timeoutNanos, TimeUnit.NANOSECONDS);
@@ -43,15 +44,15 @@ final class BatchRunner {
       List<Object> outputs = handler.postprocess(inferred, batch);
       long t3 = System.nanoTime();
       complete(batch, outputs);
-      version.onBatchFinished(batch.size(), t1 - start, t2 - t1, t3 - t2);
+      version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, false);
     } catch (Exception e) {
       failAll(batch, new HandlerException(version.label() + ": " + stage + " failed for a batch of "
           + batch.size() + ": " + e, e));
-      version.onBatchFinished(batch.size(), 0, 0, 0);
+      version.onBatchFinished(worker, batch.size(), 0, 0, 0, true);
     } catch (Throwable t) {
       failAll(batch, new WorkerFailedException(version.label() + ": worker " + worker.id + " died in " + stage
           + " (" + t + "); the batch of " + batch.size() + " failed", t));
-      version.onBatchFinished(batch.size(), 0, 0, 0);
+      version.onBatchFinished(worker, batch.size(), 0, 0, 0, true);
       throw new Worker.WorkerCrash(t);
     } finally {
       watchdog.cancel(false);

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * is {@link #submit} → {@link RequestQueue} → {@link Worker} → {@link BatchRunner}; every accepted request's future
  * completes exactly once, and {@link #close} does not return before each one has.
  */
-public final class ModelVersion {
+public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
   /** Failed initializations after which registration gives up (workers keep retrying after a success). */
   static final int STARTUP_ATTEMPTS = 3;
@@ -48,6 +48,7 @@ public final class ModelVersion {
   final WorkerPool pool;
   final BatchRunner runner;
   final VersionStats stats = new VersionStats();
+  final VersionEvents events;
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
   private final String handlerName;
@@ -67,7 +68,8 @@ public final class ModelVersion {
    * @param owned closed with the version (an archive the server opened itself), or null
    */
   public ModelVersion(Manifest manifest, Path directory, ModelConfig config, Engine engine,
-      Supplier<? extends Handler<?, ?>> handlerFactory, ServerResources resources, AutoCloseable owned) {
+      Supplier<? extends Handler<?, ?>> handlerFactory, ServerResources resources, AutoCloseable owned,
+      ServerEvents serverEvents) {
     this.name = manifest.modelName();
     this.version = manifest.modelVersion();
     this.manifest = manifest;
@@ -87,6 +89,7 @@ public final class ModelVersion {
         config.maxBatchDelay().toNanos());
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
+    this.events = serverEvents.forVersion(this);
   }
 
   /**
@@ -118,8 +121,7 @@ public final class ModelVersion {
           + inputType.getName() + ", was " + (input == null ? "null" : input.getClass().getName())));
     }
     if (!accepting) {
-      stats.rejected.increment();
-      return CompletableFuture.failedFuture(new ServerClosedException(label() + " is closed or draining"));
+      return reject(new ServerClosedException(label() + " is closed or draining"));
     }
     long now = System.nanoTime();
     Duration t = timeout != null ? timeout : config.requestTimeout();
@@ -130,12 +132,12 @@ public final class ModelVersion {
     RequestQueue.Offer offer = queue.offer(r);
     if (offer != RequestQueue.Offer.ACCEPTED) {
       finishOne();
-      stats.rejected.increment();
-      return CompletableFuture.failedFuture(offer == RequestQueue.Offer.FULL
+      return reject(offer == RequestQueue.Offer.FULL
           ? new QueueFullException(label() + ": queue is full (maxQueueSize " + queue.capacity() + ")")
           : new ServerClosedException(label() + " is closed or draining"));
     }
     stats.accepted.increment();
+    events.accepted();
     future.whenComplete((v, e) -> onComplete(r, e));
     if (deadline != Long.MAX_VALUE) {
       r.expiry = resources.timer.schedule(() -> expire(r), t.toNanos(), TimeUnit.NANOSECONDS);
@@ -146,6 +148,12 @@ public final class ModelVersion {
     return future;
   }
 
+  private CompletableFuture<Object> reject(RuntimeException reason) {
+    stats.rejected.increment();
+    events.rejected(reason);
+    return CompletableFuture.failedFuture(reason);
+  }
+
   private void onComplete(Request r, Throwable e) {
     if (r.queued) {
       queue.remove(r);
@@ -154,15 +162,21 @@ public final class ModelVersion {
     if (expiry != null) {
       expiry.cancel(false);
     }
+    VersionEvents.Outcome outcome;
     if (e == null) {
       stats.succeeded.increment();
+      outcome = VersionEvents.Outcome.SUCCESS;
     } else if (e instanceof CancellationException) {
       stats.cancelled.increment();
+      outcome = VersionEvents.Outcome.CANCELLED;
     } else if (e instanceof DeadlineExceededException) {
       stats.expired.increment();
+      outcome = VersionEvents.Outcome.EXPIRED;
     } else {
       stats.failed.increment();
+      outcome = VersionEvents.Outcome.FAILED;
     }
+    events.completed(outcome, r.arrivalNanos, r.startNanos, System.nanoTime(), e);
     finishOne();
   }
 
@@ -199,11 +213,13 @@ public final class ModelVersion {
 
   void onWorkerReady(Worker w) {
     firstWorker.complete(null);
+    events.workerStarted(w.id, w.device);
     log.debug("{} worker {} ready on {}", label(), w.id, w.device);
   }
 
   void onInitializeFailed(Worker w, Throwable cause) {
     log.warn("{} worker {} failed to initialize on {}; retrying with backoff", label(), w.id, w.device, cause);
+    events.workerRestarting(w.id, w.device, cause);
     if (startupFailures.incrementAndGet() >= STARTUP_ATTEMPTS) {
       firstWorker.completeExceptionally(cause); // no effect once a worker has been ready
     }
@@ -218,13 +234,46 @@ public final class ModelVersion {
     }
   }
 
-  void onWorkerStopped(Worker w) {
-    pool.remove(w);
+  void onWorkerCrashed(Worker w, Throwable cause) {
+    events.workerRestarting(w.id, w.device, cause);
   }
 
-  void onBatchFinished(int size, long preNanos, long inferNanos, long postNanos) {
+  void onWorkerStopped(Worker w) {
+    pool.remove(w);
+    events.workerStopped(w.id, w.device);
+  }
+
+  void onBatchFinished(Worker w, int size, long preNanos, long inferNanos, long postNanos, boolean failed) {
     stats.batches.increment();
     stats.batchedRequests.add(size);
+    events.batchFinished(w.id, size, preNanos, inferNanos, postNanos, failed);
+  }
+
+  @Override
+  public String modelName() {
+    return name;
+  }
+
+  @Override
+  public String modelVersion() {
+    return version;
+  }
+
+  @Override
+  public int queueDepth() {
+    return queue.size();
+  }
+
+  @Override
+  public Map<WorkerState, Integer> workersByState() {
+    Map<WorkerState, Integer> counts = new java.util.EnumMap<>(WorkerState.class);
+    for (WorkerState s : WorkerState.values()) {
+      counts.put(s, 0);
+    }
+    for (Worker w : pool.snapshot()) {
+      counts.merge(w.state(), 1, Integer::sum);
+    }
+    return counts;
   }
 
   /**
@@ -239,6 +288,7 @@ public final class ModelVersion {
   }
 
   /** Requests queued or running. */
+  @Override
   public int inFlight() {
     return inFlight.get();
   }
@@ -283,6 +333,7 @@ public final class ModelVersion {
     }
     closeQuietly(engine);
     closeQuietly(owned);
+    events.closed();
     return clean;
   }
 

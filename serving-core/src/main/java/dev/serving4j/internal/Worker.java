@@ -105,6 +105,7 @@ final class Worker implements Runnable {
         } catch (WorkerCrash crash) {
           log.error("Worker {} of model {}:{} crashed; restarting it", id, version.name, version.version,
               crash.getCause());
+          version.onWorkerCrashed(this, crash.getCause());
           closeHandler();
           backoffNanos = backoff(backoffNanos);
         }

@@ -1,0 +1,51 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.Device;
+
+/**
+ * What one model version reports as it serves: the single seam between the request path and observability
+ * (Micrometer meters, {@code ServingEventListener}s). The request path calls these methods; implementations must
+ * be cheap and must never throw. {@link #NONE} is used when nothing observes the server.
+ */
+public interface VersionEvents {
+  /** Observes nothing. */
+  VersionEvents NONE = new VersionEvents() {};
+
+  /** How a request ended. */
+  enum Outcome {
+    SUCCESS,
+    FAILED,
+    EXPIRED,
+    CANCELLED
+  }
+
+  /** A request was queued. */
+  default void accepted() {}
+
+  /** A request was refused at the door (queue full or closed); it was never queued. */
+  default void rejected(Throwable reason) {}
+
+  /** A batch of {@code size} requests was handed to a worker; {@code oldestArrivalNanos} is its oldest request's arrival. */
+  default void batchStarted(int workerId, int size, long oldestArrivalNanos) {}
+
+  /** A batch finished (stage times are 0 for stages that did not run); {@code failed} when the whole batch failed. */
+  default void batchFinished(int workerId, int size, long preprocessNanos, long inferenceNanos,
+      long postprocessNanos, boolean failed) {}
+
+  /**
+   * A request completed. {@code startNanos} is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
+   */
+  default void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos, Throwable error) {}
+
+  /** A worker became ready. */
+  default void workerStarted(int workerId, Device device) {}
+
+  /** A worker stopped for good. */
+  default void workerStopped(int workerId, Device device) {}
+
+  /** A worker crashed or failed to initialize and will restart after a backoff. */
+  default void workerRestarting(int workerId, Device device, Throwable cause) {}
+
+  /** The version was unregistered; release meters. */
+  default void closed() {}
+}
