@@ -1,0 +1,33 @@
+package dev.serving4j.onnx;
+
+import dev.serving4j.spi.Engine;
+import dev.serving4j.spi.EngineProvider;
+import dev.serving4j.spi.EngineSpec;
+
+/**
+ * The {@code onnxruntime} engine, found by {@link java.util.ServiceLoader}. Manifests name it with
+ * {@code "engine": "onnxruntime"}; its options are listed in {@code docs/onnx.md}. Each worker's
+ * {@code HandlerContext.loadModel(OnnxModel.class)} returns an {@link OnnxModel}.
+ */
+public final class OnnxEngineProvider implements EngineProvider {
+  /** The engine name manifests use. */
+  public static final String NAME = "onnxruntime";
+
+  /** Creates the provider (called by {@code ServiceLoader}). */
+  public OnnxEngineProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Creates the engine for one model version. No session is opened until a worker loads the model.
+   *
+   * @throws dev.serving4j.InvalidConfigException when an option is unknown or invalid
+   */
+  @Override
+  public Engine create(EngineSpec spec) {
+    return new OnnxEngine(spec, RunGuard.Timer.daemon(spec.modelName() + ":" + spec.modelVersion()));
+  }
+}

@@ -1,0 +1,283 @@
+package dev.serving4j.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.RunOptions;
+import ai.onnxruntime.TensorInfo;
+import dev.serving4j.Device;
+import dev.serving4j.InferenceTimeoutException;
+import dev.serving4j.InvalidInputException;
+import dev.serving4j.ServingException;
+import dev.serving4j.spi.EngineModel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An ONNX model loaded for one worker (its session may be shared with the other workers on the device): the
+ * input/output metadata and runs that are validated, time-limited and leak-free.
+ *
+ * <p>Every run first checks the inputs against the session's metadata (names, dtype, rank, fixed dimensions, and
+ * equal sizes for a symbolic dimension shared by several inputs) and raises {@link InvalidInputException} before any
+ * native code runs. A run longer than the model's inference timeout is aborted with
+ * {@code RunOptions.setTerminate(true)} from a timer thread and raises {@link InferenceTimeoutException}; the session
+ * stays usable. Other native failures become {@link ServingException}s naming the model.
+ *
+ * <p>{@link #run(Map)} is the normal path: our {@link Tensor}s go in without a copy (their direct buffers back the
+ * native tensors) and the outputs come back copied into {@link Tensor}s; every native tensor and result is closed
+ * before it returns. {@link #createTensor} and {@link #runNative} are for handlers that need ONNX Runtime's own types;
+ * the caller closes what they return.
+ */
+public final class OnnxModel implements EngineModel {
+  private final String model;
+  private final OrtSession session;
+  private final Device device;
+  private final Duration timeout;
+  private final NativeTracker tracker;
+  private final RunGuard.Timer timer;
+  private final Runnable release;
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final Map<String, TensorSpec> inputs;
+  private final Map<String, TensorSpec> outputs;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  OnnxModel(String model, OrtSession session, Device device, Duration timeout, NativeTracker tracker,
+      RunGuard.Timer timer, Runnable release) {
+    this.model = model;
+    this.session = session;
+    this.device = device;
+    this.timeout = timeout;
+    this.tracker = tracker;
+    this.timer = timer;
+    this.release = release;
+    try {
+      this.inputs = specs(session.getInputInfo());
+      this.outputs = specs(session.getOutputInfo());
+    } catch (OrtException e) {
+      throw new ServingException("cannot read the inputs and outputs of model " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, TensorSpec> specs(Map<String, NodeInfo> nodes) {
+    Map<String, TensorSpec> m = new LinkedHashMap<>();
+    nodes.forEach((name, node) -> {
+      TensorSpec spec = TensorSpec.of(node);
+      if (spec != null) {
+        m.put(name, spec);
+      }
+    });
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The model's tensor inputs, in the model's order. */
+  public Map<String, TensorSpec> inputs() {
+    return inputs;
+  }
+
+  /** The model's tensor outputs, in the model's order. */
+  public Map<String, TensorSpec> outputs() {
+    return outputs;
+  }
+
+  /** The model's name and version, {@code name:version}. */
+  public String modelName() {
+    return model;
+  }
+
+  @Override
+  public Device device() {
+    return device;
+  }
+
+  /**
+   * Checks {@code values} against the model's inputs without running anything.
+   *
+   * @throws InvalidInputException naming the input, what the model expects and what was given
+   */
+  public void validate(Map<String, Tensor> values) {
+    Map<String, long[]> symbols = new HashMap<>();
+    requireNames(values);
+    values.forEach((name, t) -> check(name, t == null ? null : t.dtype(), null, t == null ? null : t.shape(),
+        symbols));
+  }
+
+  /**
+   * Runs the model on {@code values} and returns every output, copied into tensors.
+   *
+   * @throws InvalidInputException when an input does not match the model (checked before native code runs)
+   * @throws InferenceTimeoutException when the run exceeded the inference timeout and was aborted
+   * @throws ServingException when ONNX Runtime fails, or an output has a type {@link Tensor} cannot hold
+   */
+  public Map<String, Tensor> run(Map<String, Tensor> values) {
+    validate(values);
+    Map<String, OnnxTensor> in = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Tensor> e : values.entrySet()) {
+        in.put(e.getKey(), createTensor(e.getValue()));
+      }
+      OrtSession.Result result = execute(in);
+      try {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : result) {
+          out.put(e.getKey(), toTensor(e.getKey(), e.getValue()));
+        }
+        return out;
+      } finally {
+        result.forEach(e -> tracker.forget(e.getValue()));
+        result.close();
+      }
+    } finally {
+      in.values().forEach(tracker::close);
+    }
+  }
+
+  /**
+   * Creates a native tensor over {@code tensor}'s own direct buffer (no copy). The caller closes it.
+   *
+   * @throws ServingException when ONNX Runtime refuses it
+   */
+  public OnnxTensor createTensor(Tensor tensor) {
+    try {
+      return tracker.track(OnnxTensor.createTensor(env, tensor.nativeBuffer(), tensor.shape(),
+          tensor.dtype().onnxType()));
+    } catch (OrtException e) {
+      throw new ServingException("cannot create a native " + tensor + " for model " + model + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs the model on native tensors, validated and time-limited like {@link #run(Map)}. The caller closes the
+   * result (which closes its outputs), in try-with-resources.
+   */
+  public OrtSession.Result runNative(Map<String, ? extends OnnxTensorLike> values) {
+    Map<String, long[]> symbols = new HashMap<>();
+    requireNames(values);
+    values.forEach((name, t) -> {
+      TensorInfo info = t == null ? null : t.getInfo();
+      check(name, info == null ? null : DType.of(info.type), info == null ? null : info.type.toString(),
+          info == null ? null : info.getShape(), symbols);
+    });
+    return execute(values);
+  }
+
+  private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values) {
+    requireOpen();
+    try (RunOptions options = new RunOptions()) {
+      RunGuard guard = new RunGuard(options);
+      Future<?> abort = timeout.isZero() ? null : timer.schedule(guard::terminate, timeout.toNanos());
+      try {
+        OrtSession.Result result = session.run(values, options);
+        result.forEach(e -> tracker.track(e.getValue()));
+        return result;
+      } catch (OrtException e) {
+        if (guard.finish()) {
+          throw new InferenceTimeoutException("inference of model " + model + " exceeded its inference timeout of "
+              + timeout.toMillis() + " ms and was aborted", e);
+        }
+        throw wrap(e);
+      } finally {
+        guard.finish();
+        if (abort != null) {
+          abort.cancel(false);
+        }
+      }
+    } catch (OrtException e) {
+      throw wrap(e);
+    }
+  }
+
+  private ServingException wrap(OrtException e) {
+    if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+      return new InvalidInputException("model " + model + " rejected its inputs: " + e.getMessage(), e);
+    }
+    return new ServingException("inference of model " + model + " failed (" + e.getCode() + "): "
+        + e.getMessage(), e);
+  }
+
+  private Tensor toTensor(String name, OnnxValue value) {
+    if (value instanceof OnnxTensor t && DType.of(t.getInfo().type) != null) {
+      return Tensor.copyOf(DType.of(t.getInfo().type), t.getByteBuffer(), t.getInfo().getShape());
+    }
+    throw new ServingException("output '" + name + "' of model " + model + " is " + value.getInfo()
+        + ", which Tensor cannot hold; use runNative to read it");
+  }
+
+  private void requireNames(Map<String, ?> values) {
+    if (values == null) {
+      throw new InvalidInputException("inputs of model " + model + " are null; expected " + inputs.values());
+    }
+    for (String name : inputs.keySet()) {
+      if (!values.containsKey(name)) {
+        throw new InvalidInputException("input '" + name + "' of model " + model + " is missing; expected "
+            + inputs.values() + ", got " + values.keySet());
+      }
+    }
+    for (String name : values.keySet()) {
+      if (!inputs.containsKey(name)) {
+        throw new InvalidInputException("model " + model + " has no input '" + name + "'; its inputs are "
+            + inputs.keySet());
+      }
+    }
+  }
+
+  /** Checks one input; {@code symbols} records the size first seen for each symbolic dimension name. */
+  private void check(String name, DType dtype, String typeName, long[] shape, Map<String, long[]> symbols) {
+    TensorSpec spec = inputs.get(name);
+    if (shape == null) {
+      throw new InvalidInputException("input '" + name + "' of model " + model + " is null; expected "
+          + spec.describe());
+    }
+    String actual = (dtype != null ? dtype.toString() : typeName) + " " + Arrays.toString(shape);
+    String prefix = "input '" + name + "' of model " + model + " expects " + spec.describe() + ", got " + actual;
+    if (dtype == null || dtype != spec.dtype()) {
+      throw new InvalidInputException(prefix + " (wrong dtype)");
+    }
+    long[] expected = spec.shape();
+    if (shape.length != expected.length) {
+      throw new InvalidInputException(prefix + " (wrong rank)");
+    }
+    String[] names = spec.dimensionNames();
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] >= 0 && expected[i] != shape[i]) {
+        throw new InvalidInputException(prefix + " (dimension " + i + " must be " + expected[i] + ")");
+      }
+      if (expected[i] < 0 && i < names.length && !names[i].isEmpty()) {
+        long[] seen = symbols.putIfAbsent(names[i], new long[] {shape[i]});
+        if (seen != null && seen[0] != shape[i]) {
+          throw new InvalidInputException(prefix + " (dimension '" + names[i] + "' is " + seen[0]
+              + " in another input)");
+        }
+      }
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new ServingException("model " + model + " is closed");
+    }
+  }
+
+  /** Native tensors of this model's engine not closed yet (for leak checks in tests). */
+  int liveTensors() {
+    return tracker.live();
+  }
+
+  /** Releases this worker's share of the session; the last worker's close closes it. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      release.run();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.serving4j.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serving4j.InvalidConfigException;
+import dev.serving4j.InvalidInputException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ImageClassifierHandlerTest {
+  @RegisterExtension
+  final EngineFixture engines = new EngineFixture();
+
+  private static final Map<String, String> PLAIN = Map.of("mean", "0,0,0", "std", "1,1,1", "topK", "2");
+
+  private ImageClassifierHandler handler(Map<String, String> properties) throws IOException {
+    ImageClassifierHandler h = new ImageClassifierHandler();
+    h.initialize(new TestContext(engines.engine(Map.of()), EngineFixture.model("image_classifier.onnx"),
+        properties));
+    return h;
+  }
+
+  private static byte[] image(Color color, int w, int h, String format) throws IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, w, h);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, format, out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void eachImageGetsItsTopLabels() throws Exception {
+    try (ImageClassifierHandler h = handler(PLAIN)) {
+      TestBatch<byte[]> batch = TestBatch.of(image(Color.RED, 32, 20, "png"), image(Color.GREEN, 8, 8, "png"),
+          image(Color.BLUE, 100, 50, "jpg"), image(Color.BLACK, 5, 5, "png"));
+      List<List<Label>> out = TestBatch.run(h, batch);
+      assertEquals(List.of("red", "green", "blue", "dark"), out.stream().map(l -> l.get(0).label()).toList());
+      assertEquals(2, out.get(0).size());
+      assertTrue(out.get(0).get(0).score() > 0.9f && out.get(0).get(0).score() <= 1f, out.get(0).toString());
+    }
+  }
+
+  @Test
+  void bytesThatAreNotAnImageFailAlone() throws Exception {
+    try (ImageClassifierHandler h = handler(PLAIN)) {
+      TestBatch<byte[]> batch = TestBatch.of(new byte[] {1, 2, 3}, image(Color.RED, 8, 8, "png"), null);
+      List<List<Label>> out = TestBatch.run(h, batch);
+      assertInstanceOf(InvalidInputException.class, batch.failure(0));
+      assertInstanceOf(InvalidInputException.class, batch.failure(2));
+      assertEquals("red", out.get(1).get(0).label());
+    }
+  }
+
+  @Test
+  void softmaxPropertyTurnsScoresIntoProbabilitiesAgain() throws Exception {
+    try (ImageClassifierHandler h = handler(Map.of("mean", "0,0,0", "std", "1,1,1", "softmax", "true",
+        "topK", "10"))) {
+      List<List<Label>> out = TestBatch.run(h, TestBatch.of(image(Color.RED, 8, 8, "png")));
+      assertEquals(4, out.get(0).size(), "topK is capped at the class count");
+      assertEquals(1.0, out.get(0).stream().mapToDouble(Label::score).sum(), 1e-5);
+    }
+  }
+
+  @Test
+  void invalidPropertiesAreRejectedNamingTheProperty() {
+    for (Map<String, String> bad : List.of(Map.of("std", "1,0,1"), Map.of("mean", "0,0"), Map.of("width", "16"),
+        Map.of("topK", "0"), Map.of("labels", "missing.txt"))) {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> handler(bad).close());
+      String key = bad.keySet().iterator().next();
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+  }
+}

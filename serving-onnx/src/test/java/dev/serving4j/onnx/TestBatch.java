@@ -1,0 +1,62 @@
+package dev.serving4j.onnx;
+
+import dev.serving4j.Batch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A {@link Batch} over a list, recording per-item failures, for calling handler stages directly. */
+final class TestBatch<I> implements Batch<I> {
+  private final List<I> inputs;
+  private final Map<Integer, Throwable> failures = new HashMap<>();
+
+  TestBatch(List<I> inputs) {
+    this.inputs = new ArrayList<>(inputs);
+  }
+
+  @SafeVarargs
+  static <I> TestBatch<I> of(I... inputs) {
+    List<I> list = new ArrayList<>();
+    for (I input : inputs) {
+      list.add(input);
+    }
+    return new TestBatch<>(list);
+  }
+
+  @Override
+  public int size() {
+    return inputs.size();
+  }
+
+  @Override
+  public I input(int index) {
+    return inputs.get(index);
+  }
+
+  @Override
+  public List<I> inputs() {
+    return java.util.Collections.unmodifiableList(inputs);
+  }
+
+  @Override
+  public synchronized void fail(int index, Throwable cause) {
+    failures.putIfAbsent(index, cause);
+  }
+
+  @Override
+  public synchronized boolean isFailed(int index) {
+    return failures.containsKey(index);
+  }
+
+  synchronized Throwable failure(int index) {
+    return failures.get(index);
+  }
+
+  /** Runs the three stages, as a worker would. */
+  static <I, O> List<O> run(dev.serving4j.Handler<I, O> handler, Batch<I> batch) throws Exception {
+    Object pre = handler.preprocess(batch);
+    Object inferred = handler.inference(pre, batch);
+    return handler.postprocess(inferred, batch);
+  }
+}
