@@ -5,6 +5,11 @@ import java.util.Map;
 
 /** Applies a manifest's {@code config} section (plain JSON values keyed by field name) to a builder, strictly. */
 final class ConfigMaps {
+  static final String KNOWN = "minWorkers, maxWorkers, workers, maxBatchSize, maxBatchDelay, batchingMode, "
+      + "maxQueueSize, requestTimeout, inferenceTimeout, devices, handlerProperties, engineOptions, priorityLevels, "
+      + "priorityQueueLimits, priorityTimeouts, maxBatchCost, preferredBatchSizes, failureIsolation, idempotent, "
+      + "scaleUpWait, scaleDownIdle, scaleCooldown";
+
   private ConfigMaps() {}
 
   static void apply(ModelConfig.Builder b, Map<String, ?> values) {
@@ -27,9 +32,18 @@ final class ConfigMaps {
         case "devices" -> b.devices(toStrings(key, v).stream().map(Device::parse).toList());
         case "handlerProperties" -> toStringMap(key, v).forEach(b::handlerProperty);
         case "engineOptions" -> toStringMap(key, v).forEach(b::engineOption);
-        default -> throw new InvalidConfigException("unknown config field '" + key + "'; known fields: "
-            + "minWorkers, maxWorkers, workers, maxBatchSize, maxBatchDelay, batchingMode, maxQueueSize, "
-            + "requestTimeout, inferenceTimeout, devices, handlerProperties, engineOptions");
+        case "priorityLevels" -> b.priorityLevels(toInt(key, v));
+        case "priorityQueueLimits" -> b.priorityQueueLimits(toList(key, v).stream().map(x -> toInt(key, x)).toList());
+        case "priorityTimeouts" -> b.priorityTimeouts(
+            toList(key, v).stream().map(x -> Durations.parse(key, x)).toList());
+        case "maxBatchCost" -> b.maxBatchCost(toLong(key, v));
+        case "preferredBatchSizes" -> b.preferredBatchSizes(toList(key, v).stream().map(x -> toInt(key, x)).toList());
+        case "failureIsolation" -> b.failureIsolation(toBoolean(key, v));
+        case "idempotent" -> b.idempotent(toBoolean(key, v));
+        case "scaleUpWait" -> b.scaleUpWait(Durations.parse(key, v));
+        case "scaleDownIdle" -> b.scaleDownIdle(Durations.parse(key, v));
+        case "scaleCooldown" -> b.scaleCooldown(Durations.parse(key, v));
+        default -> throw new InvalidConfigException("unknown config field '" + key + "'; known fields: " + KNOWN);
       }
     }
   }
@@ -42,6 +56,27 @@ final class ConfigMaps {
       return n.intValue();
     }
     throw new InvalidConfigException(field + " must be a whole number, was " + describe(v));
+  }
+
+  private static long toLong(String field, Object v) {
+    if (v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
+    }
+    throw new InvalidConfigException(field + " must be a whole number, was " + describe(v));
+  }
+
+  private static boolean toBoolean(String field, Object v) {
+    if (v instanceof Boolean bool) {
+      return bool;
+    }
+    throw new InvalidConfigException(field + " must be true or false, was " + describe(v));
+  }
+
+  private static List<?> toList(String field, Object v) {
+    if (v instanceof List<?> list) {
+      return list;
+    }
+    throw new InvalidConfigException(field + " must be a list, was " + describe(v));
   }
 
   private static BatchingMode toMode(Object v) {

@@ -41,6 +41,46 @@ public interface Handler<I, O> extends AutoCloseable {
     return Object.class;
   }
 
+  /**
+   * The cost of one request for cost-aware batching (for example its token count); a batch's padded cost is its
+   * largest cost times its size and is kept within the model's {@code maxBatchCost}. Default 1.
+   *
+   * <p>Called on the caller's thread, concurrently, before the request is queued, on one instance of this handler
+   * that serving4j initializes for scheduling only (worker id -1) and never runs batches on. Must be thread-safe and
+   * cheap. Only used when the handler overrides it.
+   */
+  default long cost(I input) {
+    return 1;
+  }
+
+  /**
+   * The batch key of one request: a batch only holds requests with equal keys (for example image sizes). Called
+   * like {@link #cost}. Default null: every request may share a batch.
+   */
+  default Object batchKey(I input) {
+    return null;
+  }
+
+  /**
+   * Sample inputs each worker runs, as one batch, after {@link #initialize} and before it takes real requests, so
+   * the first caller does not pay for lazy initialization. The default reads the manifest's {@code warmupFiles}:
+   * one input per non-blank line when {@link #inputType()} is {@code String}, one input per file when it is
+   * {@code byte[]}, none otherwise.
+   */
+  @SuppressWarnings("unchecked")
+  default List<I> warmupInputs(HandlerContext context) throws Exception {
+    List<Object> inputs = new java.util.ArrayList<>();
+    for (String file : context.manifest().warmupFiles()) {
+      java.nio.file.Path path = context.modelDirectory().resolve(file);
+      if (inputType() == String.class) {
+        java.nio.file.Files.readAllLines(path).stream().filter(l -> !l.isBlank()).forEach(inputs::add);
+      } else if (inputType() == byte[].class) {
+        inputs.add(java.nio.file.Files.readAllBytes(path));
+      }
+    }
+    return (List<I>) inputs;
+  }
+
   /** Releases what {@link #initialize} acquired. Called once, on the worker's thread; may be called after a failure. */
   @Override
   default void close() throws Exception {}

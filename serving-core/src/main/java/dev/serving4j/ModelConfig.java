@@ -30,6 +30,16 @@ public final class ModelConfig {
   private final List<Device> devices;
   private final Map<String, String> handlerProperties;
   private final Map<String, String> engineOptions;
+  private final int priorityLevels;
+  private final List<Integer> priorityQueueLimits;
+  private final List<Duration> priorityTimeouts;
+  private final long maxBatchCost;
+  private final List<Integer> preferredBatchSizes;
+  private final boolean failureIsolation;
+  private final boolean idempotent;
+  private final Duration scaleUpWait;
+  private final Duration scaleDownIdle;
+  private final Duration scaleCooldown;
 
   private ModelConfig(Builder b) {
     this.minWorkers = b.minWorkers;
@@ -43,6 +53,16 @@ public final class ModelConfig {
     this.devices = List.copyOf(b.devices);
     this.handlerProperties = Map.copyOf(b.handlerProperties);
     this.engineOptions = Map.copyOf(b.engineOptions);
+    this.priorityLevels = b.priorityLevels;
+    this.priorityQueueLimits = List.copyOf(b.priorityQueueLimits);
+    this.priorityTimeouts = List.copyOf(b.priorityTimeouts);
+    this.maxBatchCost = b.maxBatchCost;
+    this.preferredBatchSizes = List.copyOf(b.preferredBatchSizes);
+    this.failureIsolation = b.failureIsolation;
+    this.idempotent = b.idempotent;
+    this.scaleUpWait = b.scaleUpWait;
+    this.scaleDownIdle = b.scaleDownIdle;
+    this.scaleCooldown = b.scaleCooldown;
   }
 
   /** Returns a builder holding the defaults. */
@@ -117,6 +137,69 @@ public final class ModelConfig {
     return engineOptions;
   }
 
+  /** Number of priority levels; a request's priority is 0 (lowest, the default) to levels - 1. Default 1. */
+  public int priorityLevels() {
+    return priorityLevels;
+  }
+
+  /** Per-level queue limits (index = level), or empty: every level shares {@code maxQueueSize}. */
+  public List<Integer> priorityQueueLimits() {
+    return priorityQueueLimits;
+  }
+
+  /** Per-level default timeouts (index = level; zero = none), or empty: {@code requestTimeout} for all. */
+  public List<Duration> priorityTimeouts() {
+    return priorityTimeouts;
+  }
+
+  /**
+   * Budget of a batch's padded cost (largest request cost x batch size), with costs from {@link Handler#cost};
+   * 0 means unbounded (the default). A single request above the budget still runs, alone.
+   */
+  public long maxBatchCost() {
+    return maxBatchCost;
+  }
+
+  /** Batch sizes the handler runs best at (ascending), preferred without waiting; empty (default) for none. */
+  public List<Integer> preferredBatchSizes() {
+    return preferredBatchSizes;
+  }
+
+  /** Whether a batch that fails as a whole is bisected to find the poison request(s). Default true. */
+  public boolean failureIsolation() {
+    return failureIsolation;
+  }
+
+  /** Whether requests of a batch whose worker died are retried once on another worker. Default true. */
+  public boolean idempotent() {
+    return idempotent;
+  }
+
+  /** Autoscaling: add a worker (up to maxWorkers) when the oldest queued request has waited this long. */
+  public Duration scaleUpWait() {
+    return scaleUpWait;
+  }
+
+  /** Autoscaling: retire a worker above minWorkers once it has been idle this long. */
+  public Duration scaleDownIdle() {
+    return scaleDownIdle;
+  }
+
+  /** Autoscaling: least time between two scaling decisions. */
+  public Duration scaleCooldown() {
+    return scaleCooldown;
+  }
+
+  /** The default timeout of a request at {@code level}: its level's timeout if set, else {@code requestTimeout}. */
+  public Duration timeoutFor(int level) {
+    return priorityTimeouts.isEmpty() ? requestTimeout : priorityTimeouts.get(level);
+  }
+
+  /** The queue limit of {@code level}: its own if set, else {@code maxQueueSize}. */
+  public int queueLimitFor(int level) {
+    return priorityQueueLimits.isEmpty() ? maxQueueSize : priorityQueueLimits.get(level);
+  }
+
   /** Returns the configuration as plain values keyed by field name (the manifest's {@code config} format). */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -131,6 +214,16 @@ public final class ModelConfig {
     m.put("devices", devices.stream().map(Device::toString).toList());
     m.put("handlerProperties", new LinkedHashMap<>(handlerProperties));
     m.put("engineOptions", new LinkedHashMap<>(engineOptions));
+    m.put("priorityLevels", priorityLevels);
+    m.put("priorityQueueLimits", priorityQueueLimits);
+    m.put("priorityTimeouts", priorityTimeouts.stream().map(Durations::format).toList());
+    m.put("maxBatchCost", maxBatchCost);
+    m.put("preferredBatchSizes", preferredBatchSizes);
+    m.put("failureIsolation", failureIsolation);
+    m.put("idempotent", idempotent);
+    m.put("scaleUpWait", Durations.format(scaleUpWait));
+    m.put("scaleDownIdle", Durations.format(scaleDownIdle));
+    m.put("scaleCooldown", Durations.format(scaleCooldown));
     return m;
   }
 
@@ -166,6 +259,16 @@ public final class ModelConfig {
     private List<Device> devices = List.of(Device.CPU);
     private final Map<String, String> handlerProperties = new LinkedHashMap<>();
     private final Map<String, String> engineOptions = new LinkedHashMap<>();
+    private int priorityLevels = 1;
+    private List<Integer> priorityQueueLimits = List.of();
+    private List<Duration> priorityTimeouts = List.of();
+    private long maxBatchCost;
+    private List<Integer> preferredBatchSizes = List.of();
+    private boolean failureIsolation = true;
+    private boolean idempotent = true;
+    private Duration scaleUpWait = Duration.ofMillis(100);
+    private Duration scaleDownIdle = Duration.ofSeconds(30);
+    private Duration scaleCooldown = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -181,6 +284,16 @@ public final class ModelConfig {
       devices = c.devices;
       handlerProperties.putAll(c.handlerProperties);
       engineOptions.putAll(c.engineOptions);
+      priorityLevels = c.priorityLevels;
+      priorityQueueLimits = c.priorityQueueLimits;
+      priorityTimeouts = c.priorityTimeouts;
+      maxBatchCost = c.maxBatchCost;
+      preferredBatchSizes = c.preferredBatchSizes;
+      failureIsolation = c.failureIsolation;
+      idempotent = c.idempotent;
+      scaleUpWait = c.scaleUpWait;
+      scaleDownIdle = c.scaleDownIdle;
+      scaleCooldown = c.scaleCooldown;
     }
 
     /** Sets {@code minWorkers}, 0..1024. */
@@ -266,6 +379,83 @@ public final class ModelConfig {
       return this;
     }
 
+    /** Sets {@code priorityLevels}, 1..16. */
+    public Builder priorityLevels(int value) {
+      priorityLevels = inRange("priorityLevels", value, 1, 16);
+      return this;
+    }
+
+    /** Sets per-level queue limits (one per level, each 1..maxQueueSize), or an empty list to share. */
+    public Builder priorityQueueLimits(List<Integer> value) {
+      requireNonNull("priorityQueueLimits", value);
+      for (Integer v : value) {
+        inRange("priorityQueueLimits[i]", requireNonNull("priorityQueueLimits[i]", v), 1, 10_000_000);
+      }
+      priorityQueueLimits = List.copyOf(value);
+      return this;
+    }
+
+    /** Sets per-level default timeouts (one per level; zero = none), or an empty list. */
+    public Builder priorityTimeouts(List<Duration> value) {
+      requireNonNull("priorityTimeouts", value);
+      value.forEach(d -> durationInRange("priorityTimeouts[i]", d, Duration.ofDays(1)));
+      priorityTimeouts = List.copyOf(value);
+      return this;
+    }
+
+    /** Sets {@code maxBatchCost}, 0 (unbounded)..Long.MAX_VALUE. */
+    public Builder maxBatchCost(long value) {
+      if (value < 0) {
+        throw new InvalidConfigException("maxBatchCost must be >= 0 (0 = unbounded), was " + value);
+      }
+      maxBatchCost = value;
+      return this;
+    }
+
+    /** Sets {@code preferredBatchSizes}: strictly ascending, each 1..maxBatchSize (checked at build). */
+    public Builder preferredBatchSizes(List<Integer> value) {
+      requireNonNull("preferredBatchSizes", value);
+      for (int i = 0; i < value.size(); i++) {
+        int v = inRange("preferredBatchSizes[" + i + "]", requireNonNull("preferredBatchSizes[i]", value.get(i)),
+            1, 65_536);
+        if (i > 0 && v <= value.get(i - 1)) {
+          throw new InvalidConfigException("preferredBatchSizes must be strictly ascending, was " + value);
+        }
+      }
+      preferredBatchSizes = List.copyOf(value);
+      return this;
+    }
+
+    /** Sets {@code failureIsolation}. */
+    public Builder failureIsolation(boolean value) {
+      failureIsolation = value;
+      return this;
+    }
+
+    /** Sets {@code idempotent}. */
+    public Builder idempotent(boolean value) {
+      idempotent = value;
+      return this;
+    }
+
+    /** Sets {@code scaleUpWait}, 1 ms..1 h. */
+    public Builder scaleUpWait(Duration value) {
+      scaleUpWait = positive("scaleUpWait", value, Duration.ofHours(1));
+      return this;
+    }
+
+    /** Sets {@code scaleDownIdle}, 1 ms..1 day. */
+    public Builder scaleDownIdle(Duration value) {
+      scaleDownIdle = positive("scaleDownIdle", value, Duration.ofDays(1));
+      return this;
+    }
+
+    /** Sets {@code scaleCooldown}, 0..1 h. */
+    public Builder scaleCooldown(Duration value) {
+      scaleCooldown = durationInRange("scaleCooldown", value, Duration.ofHours(1));
+      return this;
+    }
+
     /**
      * Applies values keyed by field name, as found in a manifest's {@code config} section. Unknown keys and
      * values of the wrong type are errors. Durations are strings such as {@code "5ms"}, {@code "2s"} or ISO-8601.
@@ -283,6 +473,18 @@ public final class ModelConfig {
             "maxWorkers (" + effectiveMax + ") must be >= minWorkers (" + minWorkers + ")");
       }
       maxWorkers = effectiveMax;
+      if (!priorityQueueLimits.isEmpty() && priorityQueueLimits.size() != priorityLevels) {
+        throw new InvalidConfigException("priorityQueueLimits has " + priorityQueueLimits.size()
+            + " entries; expected one per level (priorityLevels " + priorityLevels + ")");
+      }
+      if (!priorityTimeouts.isEmpty() && priorityTimeouts.size() != priorityLevels) {
+        throw new InvalidConfigException("priorityTimeouts has " + priorityTimeouts.size()
+            + " entries; expected one per level (priorityLevels " + priorityLevels + ")");
+      }
+      if (!preferredBatchSizes.isEmpty() && preferredBatchSizes.get(preferredBatchSizes.size() - 1) > maxBatchSize) {
+        throw new InvalidConfigException("preferredBatchSizes " + preferredBatchSizes
+            + " must not exceed maxBatchSize " + maxBatchSize);
+      }
       return new ModelConfig(this);
     }
 
@@ -298,6 +500,14 @@ public final class ModelConfig {
       if (value.isNegative() || value.compareTo(max) > 0) {
         throw new InvalidConfigException(
             field + " must be in 0.." + Durations.format(max) + ", was " + Durations.format(value));
+      }
+      return value;
+    }
+
+    private static Duration positive(String field, Duration value, Duration max) {
+      durationInRange(field, value, max);
+      if (value.isZero()) {
+        throw new InvalidConfigException(field + " must be > 0, was 0ms");
       }
       return value;
     }

@@ -295,7 +295,7 @@ public final class ModelServer implements AutoCloseable {
       return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' has no version '"
           + version + "' (registered: " + e.versions.keySet() + ")"));
     }
-    return (CompletableFuture<O>) v.submit(input, options.timeout());
+    return (CompletableFuture<O>) v.submit(input, options.timeout(), options.priority());
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */

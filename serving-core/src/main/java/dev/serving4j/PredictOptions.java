@@ -8,15 +8,25 @@ import java.time.Duration;
  * {@code requestTimeout}.
  *
  * @param version the version to call, or null for the model's default version
- * @param timeout the request's deadline measured from the call; null uses the model's {@code requestTimeout},
- *     {@link Duration#ZERO} means none
+ * @param timeout the request's deadline measured from the call; null uses the model's default for the priority
+ *     level ({@code priorityTimeouts}, else {@code requestTimeout}), {@link Duration#ZERO} means none
+ * @param priority 0 (lowest, the default) to the model's {@code priorityLevels} - 1; higher levels are dispatched
+ *     first, FIFO within a level
  */
-public record PredictOptions(String version, Duration timeout) {
-  /** The default version, the model's default timeout. */
-  public static final PredictOptions DEFAULTS = new PredictOptions(null, null);
+public record PredictOptions(String version, Duration timeout, int priority) {
+  /** The default version, the model's default timeout, priority 0. */
+  public static final PredictOptions DEFAULTS = new PredictOptions(null, null, 0);
 
-  /** Validates the timeout. */
+  /** Options with priority 0. */
+  public PredictOptions(String version, Duration timeout) {
+    this(version, timeout, 0);
+  }
+
+  /** Validates the timeout and priority. */
   public PredictOptions {
+    if (priority < 0) {
+      throw new IllegalArgumentException("priority must be >= 0, was " + priority);
+    }
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
     }
@@ -35,13 +45,23 @@ public record PredictOptions(String version, Duration timeout) {
     return new PredictOptions(null, timeout);
   }
 
+  /** Options with priority {@code priority}. */
+  public static PredictOptions priority(int priority) {
+    return new PredictOptions(null, null, priority);
+  }
+
   /** Returns a copy calling {@code version}. */
   public PredictOptions withVersion(String version) {
-    return new PredictOptions(version, timeout);
+    return new PredictOptions(version, timeout, priority);
   }
 
   /** Returns a copy with deadline {@code timeout}. */
   public PredictOptions withTimeout(Duration timeout) {
-    return new PredictOptions(version, timeout);
+    return new PredictOptions(version, timeout, priority);
+  }
+
+  /** Returns a copy with priority {@code priority}. */
+  public PredictOptions withPriority(int priority) {
+    return new PredictOptions(version, timeout, priority);
   }
 }

@@ -66,7 +66,7 @@ class FailureTest {
 
   @Test
   void aCrashingHandlerGetsItsWorkerRestarted() throws Exception {
-    server.register(archive(dir, "m", "1", Map.of("workers", 1)));
+    server.register(archive(dir, "m", "1", Map.of("workers", 1, "idempotent", false)));
     Throwable cause = QueueTest.cause(server.predict("m", "crash"));
     assertInstanceOf(WorkerFailedException.class, cause);
     assertInstanceOf(OutOfMemoryError.class, cause.getCause());

@@ -5,6 +5,7 @@ import dev.serving4j.HandlerException;
 import dev.serving4j.InferenceTimeoutException;
 import dev.serving4j.ServingException;
 import dev.serving4j.WorkerFailedException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,17 @@ import java.util.concurrent.TimeUnit;
  * Runs one batch through a handler's three stages, times them, and completes every request exactly once: with its
  * output, with its own item failure, or with the batch's failure.
  *
- * <p>A watchdog on the server's timer fires if the stages overrun the inference timeout: it fails the batch's
- * requests at once (callers are never held hostage), retires the worker and starts a replacement, then interrupts
- * the stuck thread. Engines that can abort a run themselves (ONNX Runtime's terminate flag) return sooner.
+ * <p><b>Failure isolation.</b> When a stage throws for the whole batch, the batch is split in halves and each half
+ * is run again, recursively, until the failing request(s) are alone; healthy batch-mates succeed. A batch of n with
+ * one poison request costs at most 2·log2(n) extra runs; with every request poisonous at most 2(n-1). Switched off
+ * by {@code failureIsolation=false}; never applied after a crash or a timeout.
+ *
+ * <p><b>Crashes.</b> An {@link Error} from a stage means the handler is no longer trusted: the worker restarts.
+ * If the model is idempotent, the batch's requests go back to the front of the queue once, for another worker;
+ * a request that was already in a crash fails with {@link WorkerFailedException}.
+ *
+ * <p><b>Timeouts.</b> A watchdog on the server's timer fires if the stages overrun the inference timeout: it fails
+ * the batch's requests at once, retires the worker and starts a replacement, then interrupts the stuck thread.
  */
 final class BatchRunner {
   private final ModelVersion version;
@@ -24,46 +33,124 @@ final class BatchRunner {
     this.version = version;
   }
 
+  /** A whole-batch failure: the stage that threw and what it threw. */
+  private record Failure(String stage, Exception error) {}
+
   void run(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
+    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
+    Failure failure = attempt(worker, handler, batch);
+    if (failure != null) {
+      isolate(worker, handler, batch, failure);
+    }
+  }
+
+  /** Runs the stages once; completes the batch on success, returns the failure otherwise. */
+  private Failure attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
     long start = System.nanoTime();
     for (Request r : batch.requests()) {
       r.startNanos = start;
     }
-    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
-    long timeoutNanos = version.config.inferenceTimeout().toNanos();
-    ScheduledFuture<?> watchdog = version.resources.timer.schedule(
-        () -> overrun(worker, batch), timeoutNanos, TimeUnit.NANOSECONDS);
+    worker.current(batch);
+    ScheduledFuture<?> watchdog = version.resources.timer.schedule(() -> overrun(worker, batch),
+        version.config.inferenceTimeout().toNanos(), TimeUnit.NANOSECONDS);
     String stage = "preprocess";
+    long t1 = start;
+    long t2 = start;
     try {
       Object pre = handler.preprocess(batch);
-      long t1 = System.nanoTime();
+      t1 = System.nanoTime();
       stage = "inference";
       Object inferred = handler.inference(pre, batch);
-      long t2 = System.nanoTime();
+      t2 = System.nanoTime();
       stage = "postprocess";
       List<Object> outputs = handler.postprocess(inferred, batch);
       long t3 = System.nanoTime();
       complete(batch, outputs);
       version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, false);
+      return null;
     } catch (Exception e) {
-      failAll(batch, new HandlerException(version.label() + ": " + stage + " failed for a batch of "
-          + batch.size() + ": " + e, e));
-      version.onBatchFinished(worker, batch.size(), 0, 0, 0, true);
+      recordFailed(worker, batch, stage, start, t1, t2);
+      return new Failure(stage, e);
     } catch (Throwable t) {
-      failAll(batch, new WorkerFailedException(version.label() + ": worker " + worker.id + " died in " + stage
-          + " (" + t + "); the batch of " + batch.size() + " failed", t));
-      version.onBatchFinished(worker, batch.size(), 0, 0, 0, true);
+      recordFailed(worker, batch, stage, start, t1, t2);
+      crashed(worker, batch, stage, t);
       throw new Worker.WorkerCrash(t);
     } finally {
       watchdog.cancel(false);
+      worker.current(null);
+    }
+  }
+
+  private void recordFailed(Worker worker, RunningBatch batch, String stage, long start, long t1, long t2) {
+    long now = System.nanoTime();
+    long pre = stage.equals("preprocess") ? now - start : t1 - start;
+    long inf = stage.equals("inference") ? now - t1 : stage.equals("postprocess") ? t2 - t1 : 0;
+    long post = stage.equals("postprocess") ? now - t2 : 0;
+    version.onBatchFinished(worker, batch.size(), pre, inf, post, true);
+  }
+
+  private void isolate(Worker worker, Handler<Object, Object> handler, RunningBatch batch, Failure failure) {
+    List<Request> live = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Request r = batch.request(i);
+      if (batch.isFailed(i)) {
+        r.future.completeExceptionally(itemFailure(i, batch.failure(i)));
+      } else if (!r.isDone()) {
+        live.add(r);
+      }
+    }
+    boolean bisect = version.config.failureIsolation() && live.size() > 1 && !worker.stopRequested();
+    if (!bisect) {
+      HandlerException error = batchFailure(failure, batch.size());
+      live.forEach(r -> r.future.completeExceptionally(error));
+      return;
+    }
+    int mid = live.size() / 2;
+    for (List<Request> half : List.of(live.subList(0, mid), live.subList(mid, live.size()))) {
+      RunningBatch part = new RunningBatch(new ArrayList<>(half));
+      Failure f = attempt(worker, handler, part);
+      if (f != null) {
+        isolate(worker, handler, part, f);
+      }
+    }
+  }
+
+  private HandlerException batchFailure(Failure f, int size) {
+    return new HandlerException(version.label() + ": " + f.stage + " failed for a batch of " + size + ": "
+        + f.error, f.error);
+  }
+
+  private void crashed(Worker worker, RunningBatch batch, String stage, Throwable t) {
+    WorkerFailedException error = new WorkerFailedException(version.label() + ": worker " + worker.id
+        + " died in " + stage + " (" + t + ") while running a batch of " + batch.size(), t);
+    List<Request> retry = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Request r = batch.request(i);
+      if (r.isDone()) {
+        continue;
+      }
+      if (batch.isFailed(i)) {
+        r.future.completeExceptionally(itemFailure(i, batch.failure(i)));
+      } else if (version.config.idempotent() && r.deaths++ == 0) {
+        r.startNanos = 0;
+        retry.add(r);
+      } else {
+        r.future.completeExceptionally(error);
+      }
+    }
+    if (!retry.isEmpty() && !version.queue.requeue(retry)) {
+      retry.forEach(r -> r.future.completeExceptionally(error));
     }
   }
 
   private void complete(RunningBatch batch, List<Object> outputs) {
     if (outputs == null || outputs.size() != batch.size()) {
-      failAll(batch, new HandlerException(version.label() + ": postprocess returned "
+      HandlerException error = new HandlerException(version.label() + ": postprocess returned "
           + (outputs == null ? "null" : outputs.size() + " outputs") + " for a batch of " + batch.size()
-          + "; expected one output per input, in order"));
+          + "; expected one output per input, in order");
+      for (int i = 0; i < batch.size(); i++) {
+        batch.request(i).future.completeExceptionally(error);
+      }
       return;
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -83,20 +170,14 @@ final class BatchRunner {
     return new HandlerException(version.label() + ": item " + index + " of its batch failed: " + cause, cause);
   }
 
-  private void failAll(RunningBatch batch, Throwable error) {
-    for (int i = 0; i < batch.size(); i++) {
-      Request r = batch.request(i);
-      r.future.completeExceptionally(batch.isFailed(i) ? itemFailure(i, batch.failure(i)) : error);
-    }
-  }
-
   private void overrun(Worker worker, RunningBatch batch) {
     if (worker.currentBatch() != batch) {
       return;
     }
-    failAll(batch, new InferenceTimeoutException(version.label() + ": batch of " + batch.size()
+    InferenceTimeoutException error = new InferenceTimeoutException(version.label() + ": batch of " + batch.size()
         + " exceeded inferenceTimeout " + version.config.inferenceTimeout().toMillis() + "ms on worker "
-        + worker.id + "; the worker is replaced"));
+        + worker.id + "; the worker is replaced");
+    batch.requests().forEach(r -> r.future.completeExceptionally(error));
     version.pool.replace(worker);
     worker.interrupt();
   }

@@ -59,6 +59,9 @@ public final class ModelVersion implements VersionView {
   private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
   private final AtomicInteger startupFailures = new AtomicInteger();
   private volatile ModelConfig current;
+  private volatile Handler<Object, Object> scheduling;
+  private WorkerContext schedulingContext;
+  private java.util.concurrent.ScheduledFuture<?> autoscaler;
   private volatile boolean accepting = true;
   private volatile boolean draining;
 
@@ -85,8 +88,7 @@ public final class ModelVersion implements VersionView {
     this.owned = owned;
     this.handlerName = manifest.handler();
     this.inputType = handlerFactory.get().inputType();
-    this.queue = new RequestQueue(config.maxQueueSize(), config.maxBatchSize(), config.batchingMode(),
-        config.maxBatchDelay().toNanos());
+    this.queue = new RequestQueue(config);
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.events = serverEvents.forVersion(this);
@@ -97,11 +99,50 @@ public final class ModelVersion implements VersionView {
    * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
-    pool.resize(config.minWorkers());
+    if (overrides(handlerFactory.get(), "cost") || overrides(handlerFactory.get(), "batchKey")) {
+      scheduling = startSchedulingHandler();
+    }
+    pool.resize(config.minWorkers(), config.maxWorkers());
+    long period = Math.max(10_000_000L, Math.min(100_000_000L, config.scaleUpWait().toNanos() / 2));
+    autoscaler = resources.timer.scheduleWithFixedDelay(this::autoscale, period, period, TimeUnit.NANOSECONDS);
     if (config.minWorkers() == 0) {
       firstWorker.complete(null);
     }
     return firstWorker;
+  }
+
+  private static boolean overrides(Handler<?, ?> h, String method) {
+    try {
+      return h.getClass().getMethod(method, Object.class).getDeclaringClass() != Handler.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /** Initializes the one handler instance whose cost/batchKey callers use (never runs batches). */
+  private Handler<Object, Object> startSchedulingHandler() {
+    Handler<Object, Object> h = newHandler();
+    schedulingContext = new WorkerContext(this, -1, config.devices().get(0));
+    try {
+      h.initialize(schedulingContext);
+      return h;
+    } catch (Exception e) {
+      closeQuietly(h);
+      schedulingContext.closeModels();
+      throw new HandlerException(label() + ": the scheduling instance of the handler (for cost/batchKey) failed to"
+          + " initialize: " + e, e);
+    }
+  }
+
+  private void autoscale() {
+    ModelConfig c = current;
+    if (c.maxWorkers() > c.minWorkers() && accepting) {
+      pool.autoscale(AutoscalePolicy.of(c), System.nanoTime(), queue.oldestArrivalNanos());
+    }
+  }
+
+  void onWarmedUp(Worker w, int inputs, long nanos) {
+    log.debug("{} worker {} warmed up with {} inputs in {} ms", label(), w.id, inputs, nanos / 1_000_000);
   }
 
   /** "model 'name' version 'v'", for messages. */
@@ -115,26 +156,50 @@ public final class ModelVersion implements VersionView {
   }
 
   /** Queues one request; failures (bad input, full queue, closed) come back as an already-failed future. */
-  public CompletableFuture<Object> submit(Object input, Duration timeout) {
+  public CompletableFuture<Object> submit(Object input, Duration timeout, int priority) {
     if (input == null || !inputType.isInstance(input)) {
       return CompletableFuture.failedFuture(new InvalidInputException(label() + ": input must be a "
           + inputType.getName() + ", was " + (input == null ? "null" : input.getClass().getName())));
     }
+    if (priority >= config.priorityLevels()) {
+      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": priority " + priority
+          + " is out of range 0.." + (config.priorityLevels() - 1) + " (priorityLevels " + config.priorityLevels()
+          + ")"));
+    }
     if (!accepting) {
       return reject(new ServerClosedException(label() + " is closed or draining"));
     }
+    long cost = 1;
+    Object key = null;
+    Handler<Object, Object> s = scheduling;
+    if (s != null) {
+      try {
+        cost = s.cost(input);
+        key = s.batchKey(input);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
+            : new InvalidInputException(label() + ": the handler could not cost this input: " + e, e));
+      }
+      if (cost < 0) {
+        return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
+            + "negative cost (" + cost + ")"));
+      }
+    }
     long now = System.nanoTime();
-    Duration t = timeout != null ? timeout : config.requestTimeout();
+    Duration t = timeout != null ? timeout : config.timeoutFor(priority);
     long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();
     CompletableFuture<Object> future = new CompletableFuture<>();
-    Request r = new Request(input, future, now, deadline);
+    Request r = new Request(input, future, now, deadline, priority, cost, key);
     inFlight.incrementAndGet();
     RequestQueue.Offer offer = queue.offer(r);
     if (offer != RequestQueue.Offer.ACCEPTED) {
       finishOne();
-      return reject(offer == RequestQueue.Offer.FULL
-          ? new QueueFullException(label() + ": queue is full (maxQueueSize " + queue.capacity() + ")")
-          : new ServerClosedException(label() + " is closed or draining"));
+      return reject(switch (offer) {
+        case FULL -> new QueueFullException(label() + ": queue is full (maxQueueSize " + config.maxQueueSize() + ")");
+        case LEVEL_FULL -> new QueueFullException(label() + ": queue of priority level " + priority
+            + " is full (priorityQueueLimits[" + priority + "] = " + config.queueLimitFor(priority) + ")");
+        default -> new ServerClosedException(label() + " is closed or draining");
+      });
     }
     stats.accepted.increment();
     events.accepted();
@@ -284,7 +349,7 @@ public final class ModelVersion implements VersionView {
   public void scale(int min, int max) {
     ModelConfig scaled = current.with(b -> b.minWorkers(min).maxWorkers(max));
     current = scaled;
-    pool.resize(scaled.minWorkers());
+    pool.resize(scaled.minWorkers(), scaled.maxWorkers());
   }
 
   /** Requests queued or running. */
@@ -326,10 +391,19 @@ public final class ModelVersion implements VersionView {
         }
       }
     }
+    if (autoscaler != null) {
+      autoscaler.cancel(false);
+    }
     try {
       pool.close(Math.max(100, (deadline - System.nanoTime()) / 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    Handler<Object, Object> s = scheduling;
+    scheduling = null;
+    if (s != null) {
+      closeQuietly(s);
+      schedulingContext.closeModels();
     }
     closeQuietly(engine);
     closeQuietly(owned);

@@ -14,6 +14,14 @@ final class Request {
   final long arrivalNanos;
   /** Absolute {@code System.nanoTime()} deadline, or {@link Long#MAX_VALUE} for none. */
   final long deadlineNanos;
+  /** Priority level, 0 = lowest. */
+  final int level;
+  /** The handler's cost of this request (1 unless the handler says otherwise). */
+  final long cost;
+  /** The handler's batch key; only requests with equal keys share a batch. */
+  final Object key;
+  /** Times a worker died while running this request (guarded by the queue's lock when requeued). */
+  int deaths;
 
   // Guarded by the owning queue's lock.
   Request prev;
@@ -23,11 +31,15 @@ final class Request {
   volatile long startNanos;
   volatile ScheduledFuture<?> expiry;
 
-  Request(Object input, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos) {
+  Request(Object input, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos, int level,
+      long cost, Object key) {
     this.input = input;
     this.future = future;
     this.arrivalNanos = arrivalNanos;
     this.deadlineNanos = deadlineNanos;
+    this.level = level;
+    this.cost = cost;
+    this.key = key;
   }
 
   boolean isDone() {

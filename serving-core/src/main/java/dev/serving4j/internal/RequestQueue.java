@@ -1,52 +1,56 @@
 package dev.serving4j.internal;
 
 import dev.serving4j.BatchingMode;
+import dev.serving4j.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The bounded FIFO queue of one model version, and the batcher that drains it.
+ * The bounded queue of one model version, one FIFO per priority level, and the point where workers take batches.
  *
- * <p>Callers {@link #offer} without ever blocking: a full queue is refused at once. Workers call {@link #take},
- * which decides under the lock which requests form the next batch and returns them; the worker runs them outside
- * the lock. In {@link BatchingMode#ADAPTIVE} a worker takes whatever is queued, up to the batch limit, the moment
+ * <p>Callers {@link #offer} without ever blocking: a full queue (or a full level) is refused at once. Workers call
+ * {@link #take}, which decides under the lock which requests form the next batch ({@link BatchSelector}) and returns
+ * them; the worker runs them outside the lock. In {@link BatchingMode#ADAPTIVE} a worker takes a batch the moment
  * it is free, so a lone request never waits and batches grow only while workers are busy. In
- * {@link BatchingMode#FIXED_DELAY} a worker waits until the batch is full or the oldest request has waited the
+ * {@link BatchingMode#FIXED_DELAY} a worker waits until a full batch is queued or the oldest request has waited the
  * delay <em>since it arrived</em>.
  *
- * <p>The queue is an intrusive doubly-linked list through {@link Request#prev}/{@link Request#next}, so a request
- * that is cancelled or expires while queued is unlinked in O(1) and stops counting against the limit at once.
+ * <p>Each level is an intrusive doubly-linked list through {@link Request#prev}/{@link Request#next}, so a request
+ * that is cancelled or expires while queued is unlinked in O(1) and stops counting against the limits at once.
  */
 final class RequestQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final int capacity;
-  private final int maxBatchSize;
-  private final BatchingMode mode;
+  private final ModelConfig config;
+  private final BatchSelector selector;
   private final long delayNanos;
 
   // Guarded by lock.
-  private Request head;
-  private Request tail;
+  private final Request[] heads;
+  private final Request[] tails;
+  private final int[] levelSizes;
   private int size;
   private boolean closed;
 
-  RequestQueue(int capacity, int maxBatchSize, BatchingMode mode, long delayNanos) {
-    this.capacity = capacity;
-    this.maxBatchSize = maxBatchSize;
-    this.mode = mode;
-    this.delayNanos = delayNanos;
+  RequestQueue(ModelConfig config) {
+    this.config = config;
+    this.selector = new BatchSelector(config);
+    this.delayNanos = config.maxBatchDelay().toNanos();
+    int levels = config.priorityLevels();
+    this.heads = new Request[levels];
+    this.tails = new Request[levels];
+    this.levelSizes = new int[levels];
   }
 
   /** Outcome of {@link #offer}. */
   enum Offer {
     ACCEPTED,
     FULL,
+    LEVEL_FULL,
     CLOSED
   }
 
@@ -56,14 +60,34 @@ final class RequestQueue {
       if (closed) {
         return Offer.CLOSED;
       }
-      if (size >= capacity) {
+      if (size >= config.maxQueueSize()) {
         return Offer.FULL;
       }
-      link(r);
-      if (mode == BatchingMode.ADAPTIVE || size >= maxBatchSize || size == 1) {
+      if (levelSizes[r.level] >= config.queueLimitFor(r.level)) {
+        return Offer.LEVEL_FULL;
+      }
+      linkLast(r);
+      if (config.batchingMode() == BatchingMode.ADAPTIVE || size >= config.maxBatchSize() || size == 1) {
         changed.signal();
       }
       return Offer.ACCEPTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts requests whose worker died back at the front of their levels; false if the queue is closed. */
+  boolean requeue(List<Request> requests) {
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      for (int i = requests.size() - 1; i >= 0; i--) {
+        linkFirst(requests.get(i));
+      }
+      changed.signalAll();
+      return true;
     } finally {
       lock.unlock();
     }
@@ -84,13 +108,13 @@ final class RequestQueue {
   }
 
   /**
-   * Blocks until a batch is ready and returns it (oldest first), or returns null once {@code stop} is true or the
-   * queue is closed and empty. Requests already done (cancelled, expired) are dropped; requests whose deadline has
-   * passed are handed to {@code expire} instead of being started.
+   * Blocks until a batch is ready and returns it, or returns null once {@code stop} is true or the queue is closed
+   * and empty. An empty list means only expired requests were found. Requests already done (cancelled, expired) are
+   * dropped; requests whose deadline has passed are handed to {@code expire} instead of being started.
    */
   List<Request> take(BooleanSupplier stop, Consumer<Request> expire) throws InterruptedException {
     List<Request> batch;
-    List<Request> late = null;
+    List<Request> late = new ArrayList<>(0);
     lock.lockInterruptibly();
     try {
       while (true) {
@@ -106,54 +130,38 @@ final class RequestQueue {
           changed.awaitNanos(waitNanos);
           continue;
         }
-        batch = new ArrayList<>(Math.min(size, maxBatchSize));
-        late = collect(batch, System.nanoTime());
+        batch = selector.select(heads, System.nanoTime(), late);
+        batch.forEach(this::unlink);
+        late.forEach(this::unlink);
         if (size > 0) {
           changed.signal(); // let another idle worker look at what is left
         }
-        if (!batch.isEmpty()) {
-          break;
-        }
-        if (late != null) {
+        if (!batch.isEmpty() || !late.isEmpty()) {
           break;
         }
       }
     } finally {
       lock.unlock();
     }
-    if (late != null) {
-      late.forEach(expire);
-    }
+    late.forEach(expire);
     return batch;
   }
 
   private long batchWaitNanos(long now) {
-    if (mode != BatchingMode.FIXED_DELAY || size >= maxBatchSize) {
+    if (config.batchingMode() != BatchingMode.FIXED_DELAY || size >= config.maxBatchSize()) {
       return 0;
     }
-    return head.arrivalNanos + delayNanos - now;
+    return oldestLocked() + delayNanos - now;
   }
 
-  /** Moves up to maxBatchSize live requests into batch; returns those found past their deadline (or null). */
-  private List<Request> collect(List<Request> batch, long now) {
-    List<Request> late = null;
-    Request r = head;
-    while (r != null && batch.size() < maxBatchSize) {
-      Request next = r.next;
-      unlink(r);
-      if (!r.isDone()) {
-        if (now - r.deadlineNanos >= 0) {
-          if (late == null) {
-            late = new ArrayList<>();
-          }
-          late.add(r);
-        } else {
-          batch.add(r);
-        }
+  private long oldestLocked() {
+    long oldest = Long.MAX_VALUE;
+    for (Request head : heads) {
+      if (head != null && (oldest == Long.MAX_VALUE || head.arrivalNanos - oldest < 0)) {
+        oldest = head.arrivalNanos;
       }
-      r = next;
     }
-    return late;
+    return oldest;
   }
 
   /** Refuses new requests and wakes every waiting worker; queued requests may still be taken. */
@@ -182,10 +190,12 @@ final class RequestQueue {
     lock.lock();
     try {
       List<Request> all = new ArrayList<>(size);
-      while (head != null) {
-        Request r = head;
-        unlink(r);
-        all.add(r);
+      for (int level = heads.length - 1; level >= 0; level--) {
+        while (heads[level] != null) {
+          Request r = heads[level];
+          unlink(r);
+          all.add(r);
+        }
       }
       return all;
     } finally {
@@ -202,37 +212,67 @@ final class RequestQueue {
     }
   }
 
-  int capacity() {
-    return capacity;
+  /** Arrival time of the oldest queued request, or {@link Long#MAX_VALUE} when empty. */
+  long oldestArrivalNanos() {
+    lock.lock();
+    try {
+      return oldestLocked();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  private void link(Request r) {
-    r.prev = tail;
+  private void linkLast(Request r) {
+    int l = r.level;
+    r.prev = tails[l];
     r.next = null;
-    if (tail == null) {
-      head = r;
+    if (tails[l] == null) {
+      heads[l] = r;
     } else {
-      tail.next = r;
+      tails[l].next = r;
     }
-    tail = r;
+    tails[l] = r;
+    linked(r);
+  }
+
+  private void linkFirst(Request r) {
+    int l = r.level;
+    r.prev = null;
+    r.next = heads[l];
+    if (heads[l] == null) {
+      tails[l] = r;
+    } else {
+      heads[l].prev = r;
+    }
+    heads[l] = r;
+    linked(r);
+  }
+
+  private void linked(Request r) {
     r.queued = true;
+    levelSizes[r.level]++;
     size++;
   }
 
   private void unlink(Request r) {
+    if (!r.queued) {
+      return;
+    }
+    int l = r.level;
     if (r.prev == null) {
-      head = r.next;
+      heads[l] = r.next;
     } else {
       r.prev.next = r.next;
     }
     if (r.next == null) {
-      tail = r.prev;
+      tails[l] = r.prev;
     } else {
       r.next.prev = r.prev;
     }
     r.prev = null;
     r.next = null;
     r.queued = false;
+    levelSizes[l]--;
     size--;
   }
 }

@@ -30,6 +30,7 @@ final class Worker implements Runnable {
   private volatile boolean stopRequested;
   private volatile Thread thread;
   private volatile RunningBatch current;
+  private volatile long idleSinceNanos = System.nanoTime();
   private Handler<Object, Object> handler;
   private WorkerContext context;
 
@@ -74,6 +75,15 @@ final class Worker implements Runnable {
 
   RunningBatch currentBatch() {
     return current;
+  }
+
+  void current(RunningBatch batch) {
+    current = batch;
+  }
+
+  /** When this worker last became idle; meaningful while {@link #state()} is IDLE. */
+  long idleSinceNanos() {
+    return idleSinceNanos;
   }
 
   ModelDescription.Worker describe() {
@@ -122,12 +132,30 @@ final class Worker implements Runnable {
       context = new WorkerContext(version, id, device);
       handler = version.newHandler();
       handler.initialize(context);
+      warmUp();
       return true;
     } catch (Throwable t) {
       closeHandler();
       version.onInitializeFailed(this, t);
       return false;
     }
+  }
+
+  /** Runs the handler's warmup inputs as one batch, outside the queue, before the worker takes real requests. */
+  private void warmUp() throws Exception {
+    List<Object> inputs = handler.warmupInputs(context);
+    if (inputs == null || inputs.isEmpty()) {
+      return;
+    }
+    List<Request> requests = new java.util.ArrayList<>(inputs.size());
+    for (Object input : inputs) {
+      requests.add(new Request(input, new java.util.concurrent.CompletableFuture<>(), System.nanoTime(),
+          Long.MAX_VALUE, 0, 1, null));
+    }
+    RunningBatch batch = new RunningBatch(requests);
+    long start = System.nanoTime();
+    handler.postprocess(handler.inference(handler.preprocess(batch), batch), batch);
+    version.onWarmedUp(this, inputs.size(), System.nanoTime() - start);
   }
 
   private long backoff(long nanos) {
@@ -149,6 +177,7 @@ final class Worker implements Runnable {
 
   private void serve() {
     while (!stopRequested) {
+      idleSinceNanos = System.nanoTime();
       state = WorkerState.IDLE;
       List<Request> requests;
       try {
@@ -164,11 +193,9 @@ final class Worker implements Runnable {
       }
       state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
       RunningBatch batch = new RunningBatch(requests);
-      current = batch;
       try {
         version.runner.run(this, handler, batch);
       } finally {
-        current = null;
         batches.incrementAndGet();
         Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
       }

@@ -20,30 +20,69 @@ final class WorkerPool {
   private int nextId;
   private int target;
   private boolean closed;
+  private long lastChangeNanos = System.nanoTime();
 
   WorkerPool(ModelVersion version, List<Device> devices) {
     this.version = version;
     this.devices = devices;
   }
 
-  /** Grows or shrinks to {@code size} live workers; shrinking retires idle workers first. */
-  void resize(int size) {
+  /**
+   * Brings the pool within {@code [min, max]}: starts workers up to {@code min}, retires (idle first) down to
+   * {@code max}. Between the bounds the autoscaler decides.
+   */
+  void resize(int min, int max) {
     List<Worker> toStop = new ArrayList<>();
     synchronized (this) {
       if (closed) {
         return;
       }
-      target = size;
       List<Worker> live = live();
-      for (int i = live.size(); i < size; i++) {
+      target = Math.max(min, Math.min(max, live.size()));
+      lastChangeNanos = System.nanoTime();
+      for (int i = live.size(); i < target; i++) {
         startWorker();
       }
-      if (live.size() > size) {
+      if (live.size() > target) {
         live.sort(Comparator.comparing((Worker w) -> w.state() == WorkerState.BUSY).thenComparing(w -> -w.id));
-        toStop.addAll(live.subList(0, live.size() - size));
+        toStop.addAll(live.subList(0, live.size() - target));
       }
     }
     toStop.forEach(Worker::requestStop);
+  }
+
+  /**
+   * One autoscaling step: asks {@code policy} and adds a worker or retires the longest-idle one. Called
+   * periodically from the server's timer while {@code minWorkers < maxWorkers}.
+   */
+  void autoscale(AutoscalePolicy policy, long now, long oldestQueuedArrival) {
+    Worker retire = null;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      List<Worker> live = live();
+      Worker longestIdle = null;
+      for (Worker w : live) {
+        if (w.state() == WorkerState.IDLE && (longestIdle == null || w.idleSinceNanos() < longestIdle.idleSinceNanos())) {
+          longestIdle = w;
+        }
+      }
+      long idleFor = longestIdle == null ? -1 : now - longestIdle.idleSinceNanos();
+      int step = policy.decide(now, live.size(), oldestQueuedArrival, idleFor, lastChangeNanos);
+      if (step > 0) {
+        startWorker();
+        target = live.size() + 1;
+        lastChangeNanos = now;
+      } else if (step < 0) {
+        retire = longestIdle;
+        target = live.size() - 1;
+        lastChangeNanos = now;
+      }
+    }
+    if (retire != null) {
+      retire.requestStop();
+    }
   }
 
   /** Retires {@code worker} (it overran a batch) and starts a replacement. */
