@@ -47,7 +47,7 @@ public interface Handler<I, O> extends AutoCloseable {
    *
    * <p>Called on the caller's thread, concurrently, before the request is queued, on one instance of this handler
    * that serving4j initializes for scheduling only (worker id -1) and never runs batches on. Must be thread-safe and
-   * cheap. Only used when the handler overrides it.
+   * cheap. Only called when the handler overrides it and the model sets {@code maxBatchCost}.
    */
   default long cost(I input) {
     return 1;
@@ -55,7 +55,7 @@ public interface Handler<I, O> extends AutoCloseable {
 
   /**
    * The batch key of one request: a batch only holds requests with equal keys (for example image sizes). Called
-   * like {@link #cost}. Default null: every request may share a batch.
+   * like {@link #cost} (whenever the handler overrides it). Default null: every request may share a batch.
    */
   default Object batchKey(I input) {
     return null;

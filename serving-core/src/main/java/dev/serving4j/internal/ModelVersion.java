@@ -99,7 +99,9 @@ public final class ModelVersion implements VersionView {
    * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
-    if (overrides(handlerFactory.get(), "cost") || overrides(handlerFactory.get(), "batchKey")) {
+    Handler<?, ?> probe = handlerFactory.get();
+    // Costs only matter under a budget; keys always do. Without either, callers never run handler code.
+    if ((config.maxBatchCost() > 0 && overrides(probe, "cost")) || overrides(probe, "batchKey")) {
       scheduling = startSchedulingHandler();
     }
     pool.resize(config.minWorkers(), config.maxWorkers());

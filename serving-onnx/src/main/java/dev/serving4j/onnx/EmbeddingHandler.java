@@ -100,6 +100,12 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
     return text == null || text.isBlank() ? 0 : tokenizer.encode(text).getIds().length;
   }
 
+  /** A text's cost for cost-aware batching ({@code maxBatchCost}): its token count, as padding makes it. */
+  @Override
+  public long cost(String text) {
+    return tokenCount(text);
+  }
+
   @Override
   public Object preprocess(Batch<String> batch) {
     List<Integer> items = new ArrayList<>();
