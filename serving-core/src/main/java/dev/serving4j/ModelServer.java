@@ -63,7 +63,7 @@ public final class ModelServer implements AutoCloseable {
 
   private ModelServer(Builder b) {
     this.resources = new ServerResources(b.name, b.restartBackoffInitial, b.restartBackoffMax);
-    this.handlers = new HandlerResolver(b.handlerAliases, b.classLoader);
+    this.handlers = new HandlerResolver(b.handlerAliases, b.classLoader, b.handlerClassFilter);
     this.engines = new EngineLookup(b.classLoader);
     this.drainTimeout = b.drainTimeout;
     this.startupTimeout = b.startupTimeout;
@@ -386,6 +386,7 @@ public final class ModelServer implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Duration startupTimeout = Duration.ofMinutes(5);
     private ClassLoader classLoader = ModelServer.class.getClassLoader();
+    private java.util.function.Predicate<String> handlerClassFilter = name -> true;
     private final Map<String, Supplier<? extends Handler<?, ?>>> handlerAliases = new LinkedHashMap<>();
 
     private Builder() {}
@@ -439,6 +440,16 @@ public final class ModelServer implements AutoCloseable {
     /** The class loader handler classes and providers are loaded from. Default: serving4j's own. */
     public Builder classLoader(ClassLoader value) {
       classLoader = Objects.requireNonNull(value, "classLoader");
+      return this;
+    }
+
+    /**
+     * Vets the class names manifests may name as handlers (aliases are not affected). Default: any class on the
+     * server's class loader that implements {@link Handler}; a name the filter refuses fails registration before
+     * the class is even loaded. Example: {@code name -> name.startsWith("com.example.handlers.")}.
+     */
+    public Builder handlerClassFilter(java.util.function.Predicate<String> filter) {
+      handlerClassFilter = Objects.requireNonNull(filter, "handlerClassFilter");
       return this;
     }
 

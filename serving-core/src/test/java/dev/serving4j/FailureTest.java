@@ -129,4 +129,23 @@ class FailureTest {
     assertTrue(e.getMessage().contains("'nosuchengine' is not on the class path"), e.getMessage());
     assertSame(ServingException.class, e.getClass());
   }
+
+  @Test
+  void aHandlerClassRefusedByTheFilterIsNeverLoaded() {
+    ModelServer strict = ModelServer.builder().handlerClassFilter(n -> n.startsWith("com.example.")).build();
+    try {
+      Path a = ModelArchive.builder("m", "1").handler(TestHandler.class.getName()).writeDirectory(dir.resolve("f"));
+      HandlerException e = assertThrows(HandlerException.class, () -> strict.register(a));
+      assertTrue(e.getMessage().contains("not allowed by this server's handlerClassFilter"), e.getMessage());
+    } finally {
+      strict.close();
+    }
+  }
+
+  @Test
+  void aManifestNamingANonHandlerClassIsRefused() {
+    Path a = ModelArchive.builder("m", "1").handler("java.lang.Runtime").writeDirectory(dir.resolve("r"));
+    HandlerException e = assertThrows(HandlerException.class, () -> server.register(a));
+    assertTrue(e.getMessage().contains("is not a concrete dev.serving4j.Handler"), e.getMessage());
+  }
 }

@@ -19,10 +19,13 @@ import java.util.function.Supplier;
 public final class HandlerResolver {
   private final Map<String, Supplier<? extends Handler<?, ?>>> aliases = new HashMap<>();
   private final ClassLoader loader;
+  private final java.util.function.Predicate<String> classFilter;
 
-  /** Collects the builder's aliases and the class path's providers. */
-  public HandlerResolver(Map<String, Supplier<? extends Handler<?, ?>>> builderAliases, ClassLoader loader) {
+  /** Collects the builder's aliases and the class path's providers; {@code classFilter} vets class names. */
+  public HandlerResolver(Map<String, Supplier<? extends Handler<?, ?>>> builderAliases, ClassLoader loader,
+      java.util.function.Predicate<String> classFilter) {
     this.loader = loader;
+    this.classFilter = classFilter;
     for (HandlerProvider p : ServiceLoader.load(HandlerProvider.class, loader)) {
       aliases.putIfAbsent(p.alias(), p::create);
     }
@@ -43,8 +46,13 @@ public final class HandlerResolver {
       throw new HandlerException(modelLabel + ": unknown handler alias '" + handler + "'; known aliases: "
           + new java.util.TreeSet<>(aliases.keySet()) + " (or give a fully qualified class name)");
     }
+    if (!classFilter.test(handler)) {
+      throw new HandlerException(modelLabel + ": handler class '" + handler + "' is not allowed by this server's "
+          + "handlerClassFilter");
+    }
     Class<?> type;
     try {
+      // initialize=false: no static initializer of an unvetted class runs before it is known to be a Handler.
       type = Class.forName(handler, false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
       throw new HandlerException(modelLabel + ": handler class '" + handler + "' is not on the class path", e);
