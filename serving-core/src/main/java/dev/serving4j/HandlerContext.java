@@ -68,6 +68,14 @@ public interface HandlerContext {
    */
   EngineModel loadModel();
 
+  /**
+   * Custom metrics for this handler: meters named {@code serving4j.custom.<name>}, tagged with the model and
+   * version, in the server's {@code MeterRegistry}; no-op meters when the server has none. See {@link HandlerMetrics}.
+   */
+  default HandlerMetrics metrics() {
+    return HandlerMetrics.NOOP;
+  }
+
   /** Like {@link #loadModel()}, cast to the engine's own model type. */
   default <M extends EngineModel> M loadModel(Class<M> type) {
     EngineModel model = loadModel();

@@ -25,9 +25,10 @@ public record ModelDescription(String name, String defaultVersion, List<Version>
    * @param inFlight requests accepted and not yet completed (queued or running)
    * @param workers each worker's state
    * @param counts request counts since registration
+   * @param recent latency and throughput of successful requests over a recent window
    */
   public record Version(String version, ModelConfig config, String handler, int queueDepth, int inFlight,
-      List<Worker> workers, Counts counts) {
+      List<Worker> workers, Counts counts, Recent recent) {
     /** Copies the list. */
     public Version {
       workers = List.copyOf(workers);
@@ -44,6 +45,19 @@ public record ModelDescription(String name, String defaultVersion, List<Version>
    * @param restarts times it was restarted after a crash or failed initialize
    */
   public record Worker(int id, Device device, WorkerState state, long batches, long restarts) {}
+
+  /**
+   * Recent figures: successful requests that completed within the last {@code window} (at most the latest 2048).
+   *
+   * @param window the window looked back over
+   * @param requests successful requests in the window
+   * @param perSecond their rate
+   * @param p50 median end-to-end latency
+   * @param p99 99th-percentile end-to-end latency
+   * @param max the slowest
+   */
+  public record Recent(java.time.Duration window, int requests, double perSecond, java.time.Duration p50,
+      java.time.Duration p99, java.time.Duration max) {}
 
   /**
    * Request counts since registration.

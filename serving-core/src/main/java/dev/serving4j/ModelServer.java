@@ -5,8 +5,10 @@ import dev.serving4j.internal.HandlerResolver;
 import dev.serving4j.internal.ModelVersion;
 import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.ServerResources;
+import dev.serving4j.internal.metrics.ServerObservers;
 import dev.serving4j.spi.Engine;
 import dev.serving4j.spi.EngineSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -388,6 +390,9 @@ public final class ModelServer implements AutoCloseable {
     private ClassLoader classLoader = ModelServer.class.getClassLoader();
     private java.util.function.Predicate<String> handlerClassFilter = name -> true;
     private final Map<String, Supplier<? extends Handler<?, ?>>> handlerAliases = new LinkedHashMap<>();
+    private MeterRegistry meterRegistry;
+    private final List<ServingEventListener> listeners = new ArrayList<>();
+    private boolean percentileHistograms;
 
     private Builder() {}
 
@@ -453,8 +458,33 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Publishes serving4j's meters (see {@code docs/metrics.md}) to {@code registry}. Without one, no meter is
+     * created and handlers get {@link HandlerMetrics#NOOP}.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /** Adds a listener; listeners are called in the order added, and one that throws never breaks serving. */
+    public Builder listener(ServingEventListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Whether the timers and the batch-size summary publish percentile histograms (for server-side quantiles, e.g.
+     * Prometheus {@code histogram_quantile}). Default false: the registry's own filters decide.
+     */
+    public Builder percentileHistograms(boolean enabled) {
+      percentileHistograms = enabled;
+      return this;
+    }
+
+    /** {@link ServerEvents#NONE} unless a registry or a listener was given. */
     private ServerEvents events() {
-      return ServerEvents.NONE;
+      return ServerObservers.create(meterRegistry, listeners, percentileHistograms);
     }
 
     /** Builds a new server; each has its own threads and registry. */

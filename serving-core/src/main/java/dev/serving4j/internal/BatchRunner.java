@@ -37,7 +37,6 @@ final class BatchRunner {
   private record Failure(String stage, Exception error) {}
 
   void run(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
-    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
     Failure failure = attempt(worker, handler, batch);
     if (failure != null) {
       isolate(worker, handler, batch, failure);
@@ -46,6 +45,7 @@ final class BatchRunner {
 
   /** Runs the stages once; completes the batch on success, returns the failure otherwise. */
   private Failure attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
+    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
     long start = System.nanoTime();
     for (Request r : batch.requests()) {
       r.startNanos = start;

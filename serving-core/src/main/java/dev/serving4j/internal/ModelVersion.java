@@ -49,6 +49,7 @@ public final class ModelVersion implements VersionView {
   final BatchRunner runner;
   final VersionStats stats = new VersionStats();
   final VersionEvents events;
+  private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
   private final String handlerName;
@@ -243,7 +244,11 @@ public final class ModelVersion implements VersionView {
       stats.failed.increment();
       outcome = VersionEvents.Outcome.FAILED;
     }
-    events.completed(outcome, r.arrivalNanos, r.startNanos, System.nanoTime(), e);
+    long end = System.nanoTime();
+    if (e == null) {
+      recent.record(end, end - r.arrivalNanos);
+    }
+    events.completed(outcome, r.arrivalNanos, r.startNanos, end, e);
     finishOne();
   }
 
@@ -362,8 +367,10 @@ public final class ModelVersion implements VersionView {
 
   /** A snapshot for {@code describe}. */
   public ModelDescription.Version describe() {
+    var window = recent.snapshot();
     return new ModelDescription.Version(version, current, handlerName, queue.size(), inFlight.get(),
-        pool.describe(), stats.snapshot());
+        pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
+            window.perSecond(), window.p50(), window.p99(), window.max()));
   }
 
   /** The configuration in force (registration config with runtime changes). */

@@ -48,4 +48,9 @@ public interface VersionEvents {
 
   /** The version was unregistered; release meters. */
   default void closed() {}
+
+  /** The custom-metrics factory handlers of this version get from {@code HandlerContext.metrics()}. */
+  default dev.serving4j.HandlerMetrics handlerMetrics() {
+    return dev.serving4j.HandlerMetrics.NOOP;
+  }
 }

@@ -69,6 +69,11 @@ final class WorkerContext implements HandlerContext {
   }
 
   @Override
+  public dev.serving4j.HandlerMetrics metrics() {
+    return version.events.handlerMetrics();
+  }
+
+  @Override
   public EngineModel loadModel() {
     if (version.engine == null) {
       throw new ServingException(version.label() + ": the manifest names no 'engine', so there is no model to load");

@@ -1,0 +1,156 @@
+package dev.serving4j.internal.metrics;
+
+import dev.serving4j.Device;
+import dev.serving4j.WorkerState;
+import dev.serving4j.internal.VersionEvents.Outcome;
+import dev.serving4j.internal.VersionView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Micrometer meters of one model version (see {@code docs/metrics.md}). Every meter the hot path touches is
+ * registered up front and kept in a field, so recording is a plain call on a meter: no lookup, no tag building.
+ * Every meter this version registers (handler custom meters included) is tracked and removed on {@link #close()}.
+ */
+final class VersionMeters {
+  static final String MODEL = "model";
+  static final String VERSION = "version";
+
+  private final MeterLeases leases;
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final Boolean histograms;
+  private final Set<Meter> owned = new HashSet<>(); // guarded by this
+  private final Counter[] requests = new Counter[Outcome.values().length];
+  private final Timer[] latency = new Timer[Outcome.values().length];
+  private final Counter rejected;
+  private final Timer queueWait;
+  private final Timer preprocess;
+  private final Timer inference;
+  private final Timer postprocess;
+  private final DistributionSummary batchSize;
+  private final Map<Device, Counter> restarts = new ConcurrentHashMap<>();
+  private boolean closed; // guarded by this
+
+  VersionMeters(MeterLeases leases, VersionView view, boolean percentileHistograms) {
+    this.leases = leases;
+    this.registry = leases.registry();
+    this.tags = Tags.of(MODEL, view.modelName(), VERSION, view.modelVersion());
+    this.histograms = percentileHistograms ? Boolean.TRUE : null; // null leaves it to the registry's filters
+    for (Outcome o : Outcome.values()) {
+      requests[o.ordinal()] = requestCounter(o.name());
+      latency[o.ordinal()] = timer("serving4j.request.latency", "End-to-end time from acceptance to completion",
+          "outcome", lower(o.name()));
+    }
+    rejected = requestCounter("rejected");
+    queueWait = timer("serving4j.queue.wait", "Time from acceptance until a worker took the request", null, null);
+    preprocess = stageTimer("preprocess");
+    inference = stageTimer("inference");
+    postprocess = stageTimer("postprocess");
+    batchSize = track(DistributionSummary.builder("serving4j.batch.size")
+        .description("Requests per batch run through the handler")
+        .baseUnit("requests").tags(tags).publishPercentileHistogram(histograms).register(registry));
+    registerGauges(view);
+  }
+
+  private void registerGauges(VersionView view) {
+    track(Gauge.builder("serving4j.queue.depth", view, VersionView::queueDepth)
+        .description("Requests waiting for a worker").baseUnit("requests").tags(tags).register(registry));
+    track(Gauge.builder("serving4j.inflight", view, VersionView::inFlight)
+        .description("Requests accepted and not yet completed").baseUnit("requests").tags(tags).register(registry));
+    for (WorkerState state : WorkerState.values()) {
+      track(Gauge.builder("serving4j.workers", view, v -> v.workersByState().getOrDefault(state, 0))
+          .description("Live workers by state").baseUnit("workers").tags(tags).tag("state", lower(state.name()))
+          .register(registry));
+    }
+  }
+
+  private Counter requestCounter(String outcome) {
+    return track(Counter.builder("serving4j.requests").description("Requests by how they ended")
+        .baseUnit("requests").tags(tags).tag("outcome", lower(outcome)).register(registry));
+  }
+
+  private Timer stageTimer(String stage) {
+    return timer("serving4j.handler.time", "Time per batch in one handler stage", "stage", stage);
+  }
+
+  private Timer timer(String name, String description, String tagKey, String tagValue) {
+    Timer.Builder b = Timer.builder(name).description(description).tags(tags)
+        .publishPercentileHistogram(histograms);
+    if (tagKey != null) {
+      b.tag(tagKey, tagValue);
+    }
+    return track(b.register(registry));
+  }
+
+  void rejected() {
+    rejected.increment();
+  }
+
+  void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos) {
+    requests[outcome.ordinal()].increment();
+    latency[outcome.ordinal()].record(endNanos - arrivalNanos, TimeUnit.NANOSECONDS);
+    if (startNanos != 0) {
+      queueWait.record(startNanos - arrivalNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Every run of a batch through the handler, the halves re-run to isolate a failure included. */
+  void batchFinished(int size, long preprocessNanos, long inferenceNanos, long postprocessNanos, boolean failed) {
+    batchSize.record(size);
+    if (failed) {
+      return; // stage times of a failed batch are not reported
+    }
+    preprocess.record(preprocessNanos, TimeUnit.NANOSECONDS);
+    inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+    postprocess.record(postprocessNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void workerRestarting(Device device) {
+    restarts.computeIfAbsent(device, d -> track(Counter.builder("serving4j.worker.restarts")
+        .description("Worker restarts after a crash or a failed initialize").baseUnit("restarts").tags(tags)
+        .tag("device", d.toString()).register(registry))).increment();
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  Tags tags() {
+    return tags;
+  }
+
+  /** Remembers {@code meter} for removal on close; after close, gives it back to the registry at once. */
+  synchronized <M extends Meter> M track(M meter) {
+    if (owned.add(meter)) {
+      leases.acquire(meter);
+      if (closed) {
+        owned.remove(meter);
+        leases.release(meter);
+      }
+    }
+    return meter;
+  }
+
+  /** Removes this version's meters from the registry (those no other live version holds). Idempotent. */
+  synchronized void close() {
+    closed = true;
+    owned.forEach(leases::release);
+    owned.clear();
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

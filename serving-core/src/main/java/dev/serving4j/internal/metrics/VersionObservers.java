@@ -1,0 +1,152 @@
+package dev.serving4j.internal.metrics;
+
+import dev.serving4j.Device;
+import dev.serving4j.HandlerMetrics;
+import dev.serving4j.ServingEventListener;
+import dev.serving4j.ServingEventListener.BatchFinished;
+import dev.serving4j.ServingEventListener.BatchStarted;
+import dev.serving4j.ServingEventListener.RequestFinished;
+import dev.serving4j.ServingEventListener.RequestQueued;
+import dev.serving4j.ServingEventListener.RequestRejected;
+import dev.serving4j.ServingEventListener.WorkerEvent;
+import dev.serving4j.internal.VersionEvents;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+/**
+ * What one version reports, fanned out to its meters (when the server has a registry) and to the server's
+ * listeners (when it has any). Either part may be null; event records are built only when there are listeners.
+ */
+public final class VersionObservers implements VersionEvents {
+  /** The public outcome of each internal one, by ordinal (the two enums list the same names in the same order). */
+  private static final ServingEventListener.Outcome[] OUTCOMES = mapOutcomes();
+
+  private final String model;
+  private final String version;
+  private final VersionMeters meters;
+  private final GuardedListeners listeners;
+  private final HandlerMetrics handlerMetrics;
+  private final RequestQueued queued;
+
+  VersionObservers(String model, String version, VersionMeters meters, GuardedListeners listeners) {
+    this.model = model;
+    this.version = version;
+    this.meters = meters;
+    this.listeners = listeners;
+    this.handlerMetrics = meters == null ? HandlerMetrics.NOOP : new TaggedHandlerMetrics(meters);
+    this.queued = new RequestQueued(model, version);
+  }
+
+  /**
+   * The custom-metrics factory for this version's handlers: meters tagged with the model and version, or
+   * {@link HandlerMetrics#NOOP} when the server has no registry.
+   */
+  @Override
+  public HandlerMetrics handlerMetrics() {
+    return handlerMetrics;
+  }
+
+  @Override
+  public void accepted() {
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::requestQueued, queued);
+    }
+  }
+
+  @Override
+  public void rejected(Throwable reason) {
+    if (meters != null) {
+      meters.rejected();
+    }
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::requestRejected, new RequestRejected(model, version, reason));
+    }
+  }
+
+  @Override
+  public void batchStarted(int workerId, int size, long oldestArrivalNanos) {
+    if (listeners != null) {
+      Duration oldestWait = Duration.ofNanos(System.nanoTime() - oldestArrivalNanos);
+      listeners.emit(ServingEventListener::batchStarted, new BatchStarted(model, version, workerId, size,
+          oldestWait));
+    }
+  }
+
+  @Override
+  public void batchFinished(int workerId, int size, long preprocessNanos, long inferenceNanos,
+      long postprocessNanos, boolean failed) {
+    if (meters != null) {
+      meters.batchFinished(size, preprocessNanos, inferenceNanos, postprocessNanos, failed);
+    }
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::batchFinished, new BatchFinished(model, version, workerId, size,
+          Duration.ofNanos(preprocessNanos), Duration.ofNanos(inferenceNanos), Duration.ofNanos(postprocessNanos),
+          failed));
+    }
+  }
+
+  @Override
+  public void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos,
+      Throwable error) {
+    if (meters != null) {
+      meters.completed(outcome, arrivalNanos, startNanos, endNanos);
+    }
+    if (listeners != null) {
+      boolean ran = startNanos != 0;
+      RequestFinished e = new RequestFinished(model, version, OUTCOMES[outcome.ordinal()],
+          Duration.ofNanos(endNanos - arrivalNanos), Duration.ofNanos((ran ? startNanos : endNanos) - arrivalNanos),
+          ran, error);
+      listeners.emit(endMethod(outcome), e);
+    }
+  }
+
+  private static ServingEventListener.Outcome[] mapOutcomes() {
+    VersionEvents.Outcome[] internal = VersionEvents.Outcome.values();
+    ServingEventListener.Outcome[] mapped = new ServingEventListener.Outcome[internal.length];
+    for (VersionEvents.Outcome o : internal) {
+      mapped[o.ordinal()] = ServingEventListener.Outcome.valueOf(o.name());
+    }
+    return mapped;
+  }
+
+  private static BiConsumer<ServingEventListener, RequestFinished> endMethod(Outcome outcome) {
+    return switch (outcome) {
+      case SUCCESS -> ServingEventListener::requestSucceeded;
+      case FAILED -> ServingEventListener::requestFailed;
+      case EXPIRED -> ServingEventListener::requestExpired;
+      case CANCELLED -> ServingEventListener::requestCancelled;
+    };
+  }
+
+  @Override
+  public void workerStarted(int workerId, Device device) {
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::workerStarted, new WorkerEvent(model, version, workerId, device, null));
+    }
+  }
+
+  @Override
+  public void workerStopped(int workerId, Device device) {
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::workerStopped, new WorkerEvent(model, version, workerId, device, null));
+    }
+  }
+
+  @Override
+  public void workerRestarting(int workerId, Device device, Throwable cause) {
+    if (meters != null) {
+      meters.workerRestarting(device);
+    }
+    if (listeners != null) {
+      listeners.emit(ServingEventListener::workerRestarting,
+          new WorkerEvent(model, version, workerId, device, cause));
+    }
+  }
+
+  @Override
+  public void closed() {
+    if (meters != null) {
+      meters.close();
+    }
+  }
+}
