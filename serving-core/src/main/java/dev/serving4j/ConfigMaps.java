@@ -8,7 +8,7 @@ final class ConfigMaps {
   static final String KNOWN = "minWorkers, maxWorkers, workers, maxBatchSize, maxBatchDelay, batchingMode, "
       + "maxQueueSize, requestTimeout, inferenceTimeout, devices, handlerProperties, engineOptions, priorityLevels, "
       + "priorityQueueLimits, priorityTimeouts, maxBatchCost, preferredBatchSizes, failureIsolation, idempotent, "
-      + "scaleUpWait, scaleDownIdle, scaleCooldown";
+      + "scaleUpWait, scaleDownIdle, scaleCooldown, responseCacheSize, responseCacheTtl";
 
   private ConfigMaps() {}
 
@@ -43,6 +43,8 @@ final class ConfigMaps {
         case "scaleUpWait" -> b.scaleUpWait(Durations.parse(key, v));
         case "scaleDownIdle" -> b.scaleDownIdle(Durations.parse(key, v));
         case "scaleCooldown" -> b.scaleCooldown(Durations.parse(key, v));
+        case "responseCacheSize" -> b.responseCacheSize(toLong(key, v));
+        case "responseCacheTtl" -> b.responseCacheTtl(Durations.parse(key, v));
         default -> throw new InvalidConfigException("unknown config field '" + key + "'; known fields: " + KNOWN);
       }
     }

@@ -62,6 +62,14 @@ public interface Handler<I, O> extends AutoCloseable {
   }
 
   /**
+   * The response-cache key of one request, or null when its answer must not be cached. Used only when the model
+   * sets {@code responseCacheSize}; equal keys must mean equal answers. Called like {@link #cost}.
+   */
+  default Object cacheKey(I input) {
+    return null;
+  }
+
+  /**
    * Sample inputs each worker runs, as one batch, after {@link #initialize} and before it takes real requests, so
    * the first caller does not pay for lazy initialization. The default reads the manifest's {@code warmupFiles}:
    * one input per non-blank line when {@link #inputType()} is {@code String}, one input per file when it is

@@ -40,6 +40,8 @@ public final class ModelConfig {
   private final Duration scaleUpWait;
   private final Duration scaleDownIdle;
   private final Duration scaleCooldown;
+  private final long responseCacheSize;
+  private final Duration responseCacheTtl;
 
   private ModelConfig(Builder b) {
     this.minWorkers = b.minWorkers;
@@ -63,6 +65,8 @@ public final class ModelConfig {
     this.scaleUpWait = b.scaleUpWait;
     this.scaleDownIdle = b.scaleDownIdle;
     this.scaleCooldown = b.scaleCooldown;
+    this.responseCacheSize = b.responseCacheSize;
+    this.responseCacheTtl = b.responseCacheTtl;
   }
 
   /** Returns a builder holding the defaults. */
@@ -190,6 +194,19 @@ public final class ModelConfig {
     return scaleCooldown;
   }
 
+  /**
+   * Most answers kept in the response cache (keys from {@link Handler#cacheKey}); 0 (the default) turns the cache
+   * off. Cached calls are answered without entering the queue.
+   */
+  public long responseCacheSize() {
+    return responseCacheSize;
+  }
+
+  /** How long a cached answer stays valid; zero (the default) means until evicted by size. */
+  public Duration responseCacheTtl() {
+    return responseCacheTtl;
+  }
+
   /** The default timeout of a request at {@code level}: its level's timeout if set, else {@code requestTimeout}. */
   public Duration timeoutFor(int level) {
     return priorityTimeouts.isEmpty() ? requestTimeout : priorityTimeouts.get(level);
@@ -224,6 +241,8 @@ public final class ModelConfig {
     m.put("scaleUpWait", Durations.format(scaleUpWait));
     m.put("scaleDownIdle", Durations.format(scaleDownIdle));
     m.put("scaleCooldown", Durations.format(scaleCooldown));
+    m.put("responseCacheSize", responseCacheSize);
+    m.put("responseCacheTtl", Durations.format(responseCacheTtl));
     return m;
   }
 
@@ -269,6 +288,8 @@ public final class ModelConfig {
     private Duration scaleUpWait = Duration.ofMillis(100);
     private Duration scaleDownIdle = Duration.ofSeconds(30);
     private Duration scaleCooldown = Duration.ofSeconds(1);
+    private long responseCacheSize;
+    private Duration responseCacheTtl = Duration.ZERO;
 
     private Builder() {}
 
@@ -294,6 +315,8 @@ public final class ModelConfig {
       scaleUpWait = c.scaleUpWait;
       scaleDownIdle = c.scaleDownIdle;
       scaleCooldown = c.scaleCooldown;
+      responseCacheSize = c.responseCacheSize;
+      responseCacheTtl = c.responseCacheTtl;
     }
 
     /** Sets {@code minWorkers}, 0..1024. */
@@ -453,6 +476,21 @@ public final class ModelConfig {
     /** Sets {@code scaleCooldown}, 0..1 h. */
     public Builder scaleCooldown(Duration value) {
       scaleCooldown = durationInRange("scaleCooldown", value, Duration.ofHours(1));
+      return this;
+    }
+
+    /** Sets {@code responseCacheSize}, 0 (off)..100,000,000 entries. */
+    public Builder responseCacheSize(long value) {
+      if (value < 0 || value > 100_000_000) {
+        throw new InvalidConfigException("responseCacheSize must be in 0..100000000, was " + value);
+      }
+      responseCacheSize = value;
+      return this;
+    }
+
+    /** Sets {@code responseCacheTtl}, 0 (no expiry)..30 days. */
+    public Builder responseCacheTtl(Duration value) {
+      responseCacheTtl = durationInRange("responseCacheTtl", value, Duration.ofDays(30));
       return this;
     }
 

@@ -8,12 +8,29 @@ import java.util.List;
  * @param name the model's name
  * @param defaultVersion the version that calls without an explicit version go to
  * @param versions every registered version
+ * @param trafficSplit the weighted split of calls that name no version (version to weight), or empty
+ * @param shadow the shadow version and its counts, or null
  */
-public record ModelDescription(String name, String defaultVersion, List<Version> versions) {
-  /** Copies the list. */
+public record ModelDescription(String name, String defaultVersion, List<Version> versions,
+    java.util.Map<String, Integer> trafficSplit, Shadow shadow) {
+  /** Copies the collections. */
   public ModelDescription {
     versions = List.copyOf(versions);
+    trafficSplit = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(trafficSplit));
   }
+
+  /**
+   * A shadow version and what the calls mirrored to it did.
+   *
+   * @param version the shadow version
+   * @param fraction share of calls mirrored
+   * @param mirrored calls mirrored so far
+   * @param succeeded mirrored calls that succeeded
+   * @param failed mirrored calls that failed
+   * @param meanLatency mean latency of completed mirrored calls
+   */
+  public record Shadow(String version, double fraction, long mirrored, long succeeded, long failed,
+      java.time.Duration meanLatency) {}
 
   /**
    * One version's state.
@@ -70,9 +87,11 @@ public record ModelDescription(String name, String defaultVersion, List<Version>
    * @param cancelled requests cancelled by their caller
    * @param batches batches run
    * @param batchedRequests requests run in those batches (mean batch size = batchedRequests / batches)
+   * @param cacheHits calls answered from the response cache (never queued)
+   * @param cacheMisses cacheable calls that had to run
    */
   public record Counts(long accepted, long succeeded, long failed, long rejected, long expired, long cancelled,
-      long batches, long batchedRequests) {
+      long batches, long batchedRequests, long cacheHits, long cacheMisses) {
     /** Mean requests per batch, or 0 before the first batch. */
     public double meanBatchSize() {
       return batches == 0 ? 0 : (double) batchedRequests / batches;

@@ -2,9 +2,11 @@ package dev.serving4j;
 
 import dev.serving4j.internal.EngineLookup;
 import dev.serving4j.internal.HandlerResolver;
+import dev.serving4j.internal.ModelRoute;
 import dev.serving4j.internal.ModelVersion;
 import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.ServerResources;
+import dev.serving4j.internal.Snapshots;
 import dev.serving4j.internal.metrics.ServerObservers;
 import dev.serving4j.spi.Engine;
 import dev.serving4j.spi.EngineSpec;
@@ -57,11 +59,8 @@ public final class ModelServer implements AutoCloseable {
   private final Duration startupTimeout;
   private final ServerEvents events;
   private final Object registryLock = new Object();
-  private final Map<String, Entry> models = new ConcurrentHashMap<>();
+  private final Map<String, ModelRoute> models = new ConcurrentHashMap<>();
   private volatile boolean closed;
-
-  /** One model's versions (in registration order) and its default; replaced whole on every change. */
-  private record Entry(Map<String, ModelVersion> versions, String defaultVersion) {}
 
   private ModelServer(Builder b) {
     this.resources = new ServerResources(b.name, b.restartBackoffInitial, b.restartBackoffMax);
@@ -125,7 +124,7 @@ public final class ModelServer implements AutoCloseable {
     Engine engine = createEngine(m, config, label);
     ModelVersion version;
     try {
-      version = new ModelVersion(m, archive.directory(), config, engine, factory, resources, owned, events);
+      version = new ModelVersion(archive, config, engine, factory, resources, owned, events);
     } catch (RuntimeException e) {
       if (engine != null) {
         engine.close();
@@ -134,15 +133,13 @@ public final class ModelServer implements AutoCloseable {
     }
     awaitFirstWorker(version, label);
     synchronized (registryLock) {
-      Entry e = models.get(m.modelName());
-      if (closed || (e != null && e.versions.containsKey(m.modelVersion()))) {
+      ModelRoute route = models.get(m.modelName());
+      if (closed || (route != null && route.versions().containsKey(m.modelVersion()))) {
         version.close(Duration.ZERO);
         throw new ServingException(label + (closed ? ": the server closed during registration"
             : " is already registered"));
       }
-      Map<String, ModelVersion> versions = new LinkedHashMap<>(e == null ? Map.of() : e.versions);
-      versions.put(m.modelVersion(), version);
-      models.put(m.modelName(), new Entry(versions, e == null ? m.modelVersion() : e.defaultVersion));
+      models.put(m.modelName(), route == null ? ModelRoute.of(version) : route.with(version));
     }
     events.modelRegistered(m.modelName(), m.modelVersion());
     log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
@@ -182,14 +179,14 @@ public final class ModelServer implements AutoCloseable {
 
   /** Unregisters every version of {@code name}, draining each for up to the server's drain timeout. */
   public void unregister(String name) {
-    Entry e;
+    ModelRoute route;
     synchronized (registryLock) {
-      e = models.remove(name);
+      route = models.remove(name);
     }
-    if (e == null) {
+    if (route == null) {
       throw new ModelNotFoundException("model '" + name + "' is not registered");
     }
-    e.versions.values().forEach(this::closeVersion);
+    route.versions().values().forEach(this::closeVersion);
   }
 
   private boolean closeVersion(ModelVersion v) {
@@ -210,25 +207,21 @@ public final class ModelServer implements AutoCloseable {
   /**
    * Unregisters one version: it accepts nothing new, its queued and running requests finish (or fail with
    * {@link ServerClosedException} after {@code timeout}), then its workers stop. If it was the default, the
-   * earliest registered remaining version becomes the default.
+   * earliest registered remaining version becomes the default; a traffic split or shadow naming it is removed.
+   * Calls that named no version and raced with the removal are routed again, so none fails because of it.
    *
    * @return true when every accepted request finished within the timeout
    */
   public boolean unregister(String name, String version, Duration timeout) {
     ModelVersion v;
     synchronized (registryLock) {
-      Entry e = models.get(name);
-      v = e == null ? null : e.versions.get(version);
-      if (v == null) {
-        throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
-      }
-      Map<String, ModelVersion> rest = new LinkedHashMap<>(e.versions);
-      rest.remove(version);
-      if (rest.isEmpty()) {
+      ModelRoute route = models.get(name);
+      v = find(name, version);
+      ModelRoute rest = route.without(version);
+      if (rest == null) {
         models.remove(name);
       } else {
-        String def = version.equals(e.defaultVersion) ? rest.keySet().iterator().next() : e.defaultVersion;
-        models.put(name, new Entry(rest, def));
+        models.put(name, rest);
       }
     }
     return closeVersion(v, timeout);
@@ -242,25 +235,179 @@ public final class ModelServer implements AutoCloseable {
   /** Makes {@code version} the target of calls that name no version. */
   public void setDefaultVersion(String name, String version) {
     synchronized (registryLock) {
-      Entry e = models.get(name);
-      if (e == null || !e.versions.containsKey(version)) {
-        throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
+      find(name, version);
+      models.put(name, models.get(name).withDefault(version));
+    }
+  }
+
+  /**
+   * Hot swap: registers {@code archive} (a new version of an already registered model), makes it the default,
+   * then drains and unregisters the previous default. Calls keep flowing throughout: those already accepted by the
+   * old version finish there, new ones go to the new version, and none fails because of the swap. A traffic split
+   * is cleared (it named the old versions).
+   *
+   * @return the description after the swap
+   * @throws ModelNotFoundException when no model of the archive's name is registered
+   */
+  public ModelDescription reload(Path archive) {
+    return reload(archive, b -> {});
+  }
+
+  /** Like {@link #reload(Path)}, with config overrides for the new version. */
+  public ModelDescription reload(Path archive, Consumer<ModelConfig.Builder> overrides) {
+    ModelArchive opened = ModelArchive.open(archive);
+    String name = opened.manifest().modelName();
+    ModelRoute before = models.get(name);
+    if (before == null) {
+      opened.close();
+      throw new ModelNotFoundException("model '" + name + "' is not registered; register it before reloading");
+    }
+    try {
+      register(opened, overrides, opened);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+    String old;
+    synchronized (registryLock) {
+      ModelRoute route = models.get(name);
+      old = route.defaultVersion();
+      models.put(name, route.withDefault(opened.manifest().modelVersion()).withWeights(Map.of()));
+    }
+    unregister(name, old);
+    return describe(name);
+  }
+
+  /**
+   * Splits calls that name no version between versions by weight (for example {@code {"1": 90, "2": 10}}). With a
+   * {@link PredictOptions#key() key}, a call's version is a deterministic function of the key (sticky); without
+   * one it is random by weight. An empty map removes the split.
+   *
+   * @throws InvalidConfigException when a weight is negative, all are zero, or a version is unknown
+   */
+  public void setTrafficSplit(String name, Map<String, Integer> weights) {
+    Objects.requireNonNull(weights, "weights");
+    synchronized (registryLock) {
+      ModelRoute route = route(name);
+      long total = 0;
+      for (Map.Entry<String, Integer> w : weights.entrySet()) {
+        find(name, w.getKey());
+        if (w.getValue() == null || w.getValue() < 0) {
+          throw new InvalidConfigException("traffic split weight of version '" + w.getKey() + "' must be >= 0, was "
+              + w.getValue());
+        }
+        total += w.getValue();
       }
-      models.put(name, new Entry(e.versions, version));
+      if (!weights.isEmpty() && (total == 0 || total > Integer.MAX_VALUE)) {
+        throw new InvalidConfigException("traffic split weights must sum to 1.." + Integer.MAX_VALUE + ", was "
+            + total);
+      }
+      models.put(name, route.withWeights(weights));
+    }
+  }
+
+  /**
+   * Mirrors {@code fraction} (0..1) of the calls routed to other versions of {@code name} to {@code version} as
+   * well. Callers only ever get the primary's answer; the shadow's outcomes and latency are counted in
+   * {@link #describe}. A failing or overloaded shadow never affects callers.
+   */
+  public void setShadow(String name, String version, double fraction) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new InvalidConfigException("shadow fraction must be in 0..1, was " + fraction);
+    }
+    synchronized (registryLock) {
+      find(name, version);
+      models.put(name, route(name).withShadow(new ModelRoute.Shadow(version, fraction,
+          new ModelRoute.ShadowStats())));
+    }
+  }
+
+  /** Stops mirroring calls of {@code name}. */
+  public void clearShadow(String name) {
+    synchronized (registryLock) {
+      models.put(name, route(name).withShadow(null));
+    }
+  }
+
+  /**
+   * Writes every registered model (archive paths, configs in force, default versions, traffic splits, shadows) to
+   * {@code file}, atomically. Nothing is written unless asked; restore with {@link #restoreSnapshot}.
+   */
+  public void writeSnapshot(Path file) {
+    List<Snapshots.ModelEntry> entries = new ArrayList<>();
+    for (String name : models()) {
+      ModelRoute route = models.get(name);
+      if (route == null) {
+        continue;
+      }
+      List<Snapshots.VersionEntry> versions = new ArrayList<>();
+      route.versions().values().forEach(v -> versions.add(
+          new Snapshots.VersionEntry(v.version(), v.source(), v.config().toMap())));
+      ModelRoute.Shadow s = route.shadow();
+      entries.add(new Snapshots.ModelEntry(name, route.defaultVersion(), route.weights(),
+          s == null ? null : s.version(), s == null ? 0 : s.fraction(), versions));
+    }
+    Snapshots.write(file, entries);
+  }
+
+  /**
+   * Registers everything a snapshot lists, each version with the exact config it had, then restores defaults,
+   * splits and shadows. All or nothing: the snapshot is validated first, and if one version fails to register,
+   * those registered by this call are unregistered again before the error is thrown.
+   */
+  public void restoreSnapshot(Path file) {
+    List<Snapshots.ModelEntry> entries = Snapshots.read(file);
+    List<String[]> done = new ArrayList<>();
+    try {
+      for (Snapshots.ModelEntry m : entries) {
+        for (Snapshots.VersionEntry v : m.versions()) {
+          ModelArchive archive = ModelArchive.open(v.archive());
+          Manifest found = archive.manifest();
+          if (!found.modelName().equals(m.name()) || !found.modelVersion().equals(v.version())) {
+            archive.close();
+            throw new ServingException("snapshot " + file + " lists " + v.archive() + " as model '" + m.name()
+                + "' version '" + v.version() + "', but it now holds '" + found.modelName() + "' version '"
+                + found.modelVersion() + "'");
+          }
+          try {
+            register(archive, b -> b.apply(v.config()), archive);
+          } catch (RuntimeException e) {
+            archive.close();
+            throw e;
+          }
+          done.add(new String[] {m.name(), v.version()});
+        }
+        setDefaultVersion(m.name(), m.defaultVersion());
+        setTrafficSplit(m.name(), m.trafficSplit());
+        if (m.shadowVersion() != null) {
+          setShadow(m.name(), m.shadowVersion(), m.shadowFraction());
+        }
+      }
+    } catch (RuntimeException e) {
+      for (String[] nv : done) {
+        try {
+          unregister(nv[0], nv[1]);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 
   /** Describes a model: versions, config, workers, queue depth and counts. */
   public ModelDescription describe(String name) {
-    Entry e = models.get(name);
-    if (e == null) {
-      throw new ModelNotFoundException("model '" + name + "' is not registered");
-    }
+    ModelRoute route = route(name);
     List<ModelDescription.Version> versions = new ArrayList<>();
-    for (ModelVersion v : e.versions.values()) {
+    for (ModelVersion v : route.versions().values()) {
       versions.add(v.describe());
     }
-    return new ModelDescription(name, e.defaultVersion, versions);
+    ModelRoute.Shadow s = route.shadow();
+    ModelDescription.Shadow shadow = s == null ? null : new ModelDescription.Shadow(s.version(), s.fraction(),
+        s.stats().mirrored.sum(), s.stats().succeeded.sum(), s.stats().failed.sum(),
+        Duration.ofNanos(s.stats().latencyNanos.sum() / Math.max(1, s.stats().succeeded.sum()
+            + s.stats().failed.sum())));
+    return new ModelDescription(name, route.defaultVersion(), versions, route.weights(), shadow);
   }
 
   /** Names of the registered models. */
@@ -286,18 +433,42 @@ public final class ModelServer implements AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
     }
-    Entry e = models.get(name);
-    if (e == null) {
-      return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' is not registered"
-          + " (registered: " + models() + ")"));
+    for (int attempt = 0; ; attempt++) {
+      ModelRoute route = models.get(name);
+      if (route == null) {
+        return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' is not registered"
+            + " (registered: " + models() + ")"));
+      }
+      String version = options.version() == null ? route.choose(options.key()) : options.version();
+      ModelVersion v = route.versions().get(version);
+      if (v == null) {
+        return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' has no version '"
+            + version + "' (registered: " + route.versions().keySet() + ")"));
+      }
+      CompletableFuture<Object> f = v.submit(input, options.timeout(), options.priority());
+      if (attempt == 0 && options.version() == null && f.isCompletedExceptionally() && !closed
+          && f.handle((x, e) -> e).getNow(null) instanceof ServerClosedException) {
+        continue; // raced with a swap or an unregister of this version: route again to what is registered now
+      }
+      if (route.mirror() && !route.shadow().version().equals(version)) {
+        mirror(route.shadow(), route.versions().get(route.shadow().version()), input, options);
+      }
+      return (CompletableFuture<O>) f;
     }
-    String version = options.version() == null ? e.defaultVersion : options.version();
-    ModelVersion v = e.versions.get(version);
-    if (v == null) {
-      return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' has no version '"
-          + version + "' (registered: " + e.versions.keySet() + ")"));
+  }
+
+  private static void mirror(ModelRoute.Shadow shadow, ModelVersion target, Object input, PredictOptions options) {
+    ModelRoute.ShadowStats stats = shadow.stats();
+    stats.mirrored.increment();
+    long start = System.nanoTime();
+    try {
+      target.submit(input, options.timeout(), options.priority()).whenComplete((v, e) -> {
+        stats.latencyNanos.add(System.nanoTime() - start);
+        (e == null ? stats.succeeded : stats.failed).increment();
+      });
+    } catch (RuntimeException e) {
+      stats.failed.increment(); // a shadow never affects the caller
     }
-    return (CompletableFuture<O>) v.submit(input, options.timeout(), options.priority());
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */
@@ -340,17 +511,25 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private ModelVersion find(String name, String version) {
-    Entry e = models.get(name);
-    ModelVersion v = e == null ? null : e.versions.get(version);
+    ModelRoute route = models.get(name);
+    ModelVersion v = route == null ? null : route.versions().get(version);
     if (v == null) {
       throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
     }
     return v;
   }
 
+  private ModelRoute route(String name) {
+    ModelRoute route = models.get(name);
+    if (route == null) {
+      throw new ModelNotFoundException("model '" + name + "' is not registered");
+    }
+    return route;
+  }
+
   private void requireNotRegistered(String name, String version) {
-    Entry e = models.get(name);
-    if (e != null && e.versions.containsKey(version)) {
+    ModelRoute route = models.get(name);
+    if (route != null && route.versions().containsKey(version)) {
       throw new ServingException("model '" + name + "' version '" + version + "' is already registered");
     }
   }
@@ -367,7 +546,7 @@ public final class ModelServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<Entry> all;
+    List<ModelRoute> all;
     synchronized (registryLock) {
       if (closed) {
         return;
@@ -376,7 +555,7 @@ public final class ModelServer implements AutoCloseable {
       all = new ArrayList<>(models.values());
       models.clear();
     }
-    all.parallelStream().flatMap(e -> e.versions.values().stream()).forEach(this::closeVersion);
+    all.parallelStream().flatMap(e -> e.versions().values().stream()).forEach(this::closeVersion);
     resources.close();
   }
 

@@ -12,14 +12,16 @@ import java.time.Duration;
  *     level ({@code priorityTimeouts}, else {@code requestTimeout}), {@link Duration#ZERO} means none
  * @param priority 0 (lowest, the default) to the model's {@code priorityLevels} - 1; higher levels are dispatched
  *     first, FIFO within a level
+ * @param key a routing key (such as a user id): with a traffic split, equal keys always reach the same version;
+ *     null routes at random by weight
  */
-public record PredictOptions(String version, Duration timeout, int priority) {
-  /** The default version, the model's default timeout, priority 0. */
-  public static final PredictOptions DEFAULTS = new PredictOptions(null, null, 0);
+public record PredictOptions(String version, Duration timeout, int priority, String key) {
+  /** The default version, the model's default timeout, priority 0, no key. */
+  public static final PredictOptions DEFAULTS = new PredictOptions(null, null, 0, null);
 
-  /** Options with priority 0. */
+  /** Options with priority 0 and no key. */
   public PredictOptions(String version, Duration timeout) {
-    this(version, timeout, 0);
+    this(version, timeout, 0, null);
   }
 
   /** Validates the timeout and priority. */
@@ -37,31 +39,41 @@ public record PredictOptions(String version, Duration timeout, int priority) {
 
   /** Options calling {@code version} explicitly. */
   public static PredictOptions version(String version) {
-    return new PredictOptions(version, null);
+    return new PredictOptions(version, null, 0, null);
   }
 
   /** Options with a deadline {@code timeout} from the call. */
   public static PredictOptions timeout(Duration timeout) {
-    return new PredictOptions(null, timeout);
+    return new PredictOptions(null, timeout, 0, null);
   }
 
   /** Options with priority {@code priority}. */
   public static PredictOptions priority(int priority) {
-    return new PredictOptions(null, null, priority);
+    return new PredictOptions(null, null, priority, null);
   }
 
   /** Returns a copy calling {@code version}. */
   public PredictOptions withVersion(String version) {
-    return new PredictOptions(version, timeout, priority);
+    return new PredictOptions(version, timeout, priority, key);
   }
 
   /** Returns a copy with deadline {@code timeout}. */
   public PredictOptions withTimeout(Duration timeout) {
-    return new PredictOptions(version, timeout, priority);
+    return new PredictOptions(version, timeout, priority, key);
+  }
+
+  /** Options routed by {@code key}. */
+  public static PredictOptions key(String key) {
+    return new PredictOptions(null, null, 0, key);
+  }
+
+  /** Returns a copy routed by {@code key}. */
+  public PredictOptions withKey(String key) {
+    return new PredictOptions(version, timeout, priority, key);
   }
 
   /** Returns a copy with priority {@code priority}. */
   public PredictOptions withPriority(int priority) {
-    return new PredictOptions(version, timeout, priority);
+    return new PredictOptions(version, timeout, priority, key);
   }
 }

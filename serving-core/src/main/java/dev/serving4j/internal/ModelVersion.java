@@ -40,6 +40,7 @@ public final class ModelVersion implements VersionView {
   final String version;
   final Manifest manifest;
   final Path directory;
+  final Path source;
   final ModelConfig config;
   final Map<String, String> handlerProperties;
   final Engine engine;
@@ -52,6 +53,8 @@ public final class ModelVersion implements VersionView {
   private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
+  /** Answers by the handler's cache key; failed answers are dropped by Caffeine. Null when caching is off. */
+  private final com.github.benmanes.caffeine.cache.AsyncCache<Object, Object> cache;
   private final String handlerName;
   private final AutoCloseable owned;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -71,13 +74,15 @@ public final class ModelVersion implements VersionView {
    *
    * @param owned closed with the version (an archive the server opened itself), or null
    */
-  public ModelVersion(Manifest manifest, Path directory, ModelConfig config, Engine engine,
+  public ModelVersion(dev.serving4j.ModelArchive archive, ModelConfig config, Engine engine,
       Supplier<? extends Handler<?, ?>> handlerFactory, ServerResources resources, AutoCloseable owned,
       ServerEvents serverEvents) {
+    Manifest manifest = archive.manifest();
+    this.source = archive.source();
+    this.directory = archive.directory();
     this.name = manifest.modelName();
     this.version = manifest.modelVersion();
     this.manifest = manifest;
-    this.directory = directory;
     this.config = config;
     this.current = config;
     Map<String, String> props = new java.util.LinkedHashMap<>(manifest.handlerProperties());
@@ -93,6 +98,16 @@ public final class ModelVersion implements VersionView {
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.events = serverEvents.forVersion(this);
+    this.cache = config.responseCacheSize() == 0 ? null : newCache(config);
+  }
+
+  private static com.github.benmanes.caffeine.cache.AsyncCache<Object, Object> newCache(ModelConfig c) {
+    var builder = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(c.responseCacheSize());
+    if (!c.responseCacheTtl().isZero()) {
+      builder.expireAfterWrite(c.responseCacheTtl());
+    }
+    // The loader only queues a request; completing it happens on a worker, so no executor hop is needed.
+    return builder.executor(Runnable::run).buildAsync();
   }
 
   /**
@@ -102,7 +117,8 @@ public final class ModelVersion implements VersionView {
   public CompletableFuture<Void> start() {
     Handler<?, ?> probe = handlerFactory.get();
     // Costs only matter under a budget; keys always do. Without either, callers never run handler code.
-    if ((config.maxBatchCost() > 0 && overrides(probe, "cost")) || overrides(probe, "batchKey")) {
+    if ((config.maxBatchCost() > 0 && overrides(probe, "cost")) || overrides(probe, "batchKey")
+        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey"))) {
       scheduling = startSchedulingHandler();
     }
     pool.resize(config.minWorkers(), config.maxWorkers());
@@ -153,6 +169,11 @@ public final class ModelVersion implements VersionView {
     return "model '" + name + "' version '" + version + "'";
   }
 
+  /** Where the archive was opened from (for snapshots). */
+  public Path source() {
+    return source;
+  }
+
   /** The version string. */
   public String version() {
     return version;
@@ -172,22 +193,47 @@ public final class ModelVersion implements VersionView {
     if (!accepting) {
       return reject(new ServerClosedException(label() + " is closed or draining"));
     }
-    long cost = 1;
-    Object key = null;
     Handler<Object, Object> s = scheduling;
-    if (s != null) {
-      try {
-        cost = s.cost(input);
-        key = s.batchKey(input);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-            : new InvalidInputException(label() + ": the handler could not cost this input: " + e, e));
-      }
-      if (cost < 0) {
-        return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
-            + "negative cost (" + cost + ")"));
-      }
+    if (s == null) {
+      return enqueue(input, timeout, priority, 1, null);
     }
+    long cost;
+    Object key;
+    Object cacheKey;
+    try {
+      cost = s.cost(input);
+      key = s.batchKey(input);
+      cacheKey = cache == null ? null : s.cacheKey(input);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
+          : new InvalidInputException(label() + ": the handler could not cost, key or cache-key this input: " + e, e));
+    }
+    if (cost < 0) {
+      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
+          + "negative cost (" + cost + ")"));
+    }
+    if (cacheKey == null) {
+      return enqueue(input, timeout, priority, cost, key);
+    }
+    boolean[] missed = new boolean[1];
+    CompletableFuture<Object> shared = cache.get(cacheKey, (k, executor) -> {
+      missed[0] = true;
+      return enqueue(input, timeout, priority, cost, key);
+    });
+    if (!missed[0] && shared.isCompletedExceptionally()) {
+      // A failure is never an answer to keep: Caffeine drops it too, but possibly only after its caller saw it.
+      cache.asMap().remove(cacheKey, shared);
+      shared = cache.get(cacheKey, (k, executor) -> {
+        missed[0] = true;
+        return enqueue(input, timeout, priority, cost, key);
+      });
+    }
+    (missed[0] ? stats.cacheMisses : stats.cacheHits).increment();
+    events.cacheLookup(!missed[0]);
+    return shared.copy(); // one caller cancelling its copy does not cancel the answer others share
+  }
+
+  private CompletableFuture<Object> enqueue(Object input, Duration timeout, int priority, long cost, Object key) {
     long now = System.nanoTime();
     Duration t = timeout != null ? timeout : config.timeoutFor(priority);
     long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();

@@ -22,6 +22,9 @@ public interface VersionEvents {
   /** A request was queued. */
   default void accepted() {}
 
+  /** A cacheable call looked up the response cache: a hit never enters the queue. */
+  default void cacheLookup(boolean hit) {}
+
   /** A request was refused at the door (queue full or closed); it was never queued. */
   default void rejected(Throwable reason) {}
 

@@ -13,9 +13,11 @@ final class VersionStats {
   final LongAdder cancelled = new LongAdder();
   final LongAdder batches = new LongAdder();
   final LongAdder batchedRequests = new LongAdder();
+  final LongAdder cacheHits = new LongAdder();
+  final LongAdder cacheMisses = new LongAdder();
 
   ModelDescription.Counts snapshot() {
     return new ModelDescription.Counts(accepted.sum(), succeeded.sum(), failed.sum(), rejected.sum(),
-        expired.sum(), cancelled.sum(), batches.sum(), batchedRequests.sum());
+        expired.sum(), cancelled.sum(), batches.sum(), batchedRequests.sum(), cacheHits.sum(), cacheMisses.sum());
   }
 }

@@ -35,6 +35,8 @@ final class VersionMeters {
   private final Counter[] requests = new Counter[Outcome.values().length];
   private final Timer[] latency = new Timer[Outcome.values().length];
   private final Counter rejected;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
   private final Timer queueWait;
   private final Timer preprocess;
   private final Timer inference;
@@ -54,6 +56,8 @@ final class VersionMeters {
           "outcome", lower(o.name()));
     }
     rejected = requestCounter("rejected");
+    cacheHits = cacheCounter("hit");
+    cacheMisses = cacheCounter("miss");
     queueWait = timer("serving4j.queue.wait", "Time from acceptance until a worker took the request", null, null);
     preprocess = stageTimer("preprocess");
     inference = stageTimer("inference");
@@ -79,6 +83,15 @@ final class VersionMeters {
   private Counter requestCounter(String outcome) {
     return track(Counter.builder("serving4j.requests").description("Requests by how they ended")
         .baseUnit("requests").tags(tags).tag("outcome", lower(outcome)).register(registry));
+  }
+
+  private Counter cacheCounter(String result) {
+    return track(Counter.builder("serving4j.cache.requests").description("Response-cache lookups by result")
+        .baseUnit("requests").tags(tags).tag("result", result).register(registry));
+  }
+
+  void cacheLookup(boolean hit) {
+    (hit ? cacheHits : cacheMisses).increment();
   }
 
   private Timer stageTimer(String stage) {

@@ -54,6 +54,13 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
+  public void cacheLookup(boolean hit) {
+    if (meters != null) {
+      meters.cacheLookup(hit);
+    }
+  }
+
+  @Override
   public void rejected(Throwable reason) {
     if (meters != null) {
       meters.rejected();
