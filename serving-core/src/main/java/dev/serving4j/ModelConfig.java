@@ -42,6 +42,7 @@ public final class ModelConfig {
   private final Duration scaleCooldown;
   private final long responseCacheSize;
   private final Duration responseCacheTtl;
+  private final long loadWeight;
 
   private ModelConfig(Builder b) {
     this.minWorkers = b.minWorkers;
@@ -67,6 +68,7 @@ public final class ModelConfig {
     this.scaleCooldown = b.scaleCooldown;
     this.responseCacheSize = b.responseCacheSize;
     this.responseCacheTtl = b.responseCacheTtl;
+    this.loadWeight = b.loadWeight;
   }
 
   /** Returns a builder holding the defaults. */
@@ -207,6 +209,14 @@ public final class ModelConfig {
     return responseCacheTtl;
   }
 
+  /**
+   * What this version weighs against the server's {@code maxLoadedModels} budget while loaded: 1 by default (the
+   * budget is then a count), or an estimate such as its memory in MB.
+   */
+  public long loadWeight() {
+    return loadWeight;
+  }
+
   /** The default timeout of a request at {@code level}: its level's timeout if set, else {@code requestTimeout}. */
   public Duration timeoutFor(int level) {
     return priorityTimeouts.isEmpty() ? requestTimeout : priorityTimeouts.get(level);
@@ -243,6 +253,7 @@ public final class ModelConfig {
     m.put("scaleCooldown", Durations.format(scaleCooldown));
     m.put("responseCacheSize", responseCacheSize);
     m.put("responseCacheTtl", Durations.format(responseCacheTtl));
+    m.put("loadWeight", loadWeight);
     return m;
   }
 
@@ -290,6 +301,7 @@ public final class ModelConfig {
     private Duration scaleCooldown = Duration.ofSeconds(1);
     private long responseCacheSize;
     private Duration responseCacheTtl = Duration.ZERO;
+    private long loadWeight = 1;
 
     private Builder() {}
 
@@ -317,6 +329,7 @@ public final class ModelConfig {
       scaleCooldown = c.scaleCooldown;
       responseCacheSize = c.responseCacheSize;
       responseCacheTtl = c.responseCacheTtl;
+      loadWeight = c.loadWeight;
     }
 
     /** Sets {@code minWorkers}, 0..1024. */
@@ -491,6 +504,15 @@ public final class ModelConfig {
     /** Sets {@code responseCacheTtl}, 0 (no expiry)..30 days. */
     public Builder responseCacheTtl(Duration value) {
       responseCacheTtl = durationInRange("responseCacheTtl", value, Duration.ofDays(30));
+      return this;
+    }
+
+    /** Sets {@code loadWeight}, 1..Long.MAX_VALUE. */
+    public Builder loadWeight(long value) {
+      if (value < 1) {
+        throw new InvalidConfigException("loadWeight must be >= 1, was " + value);
+      }
+      loadWeight = value;
       return this;
     }
 

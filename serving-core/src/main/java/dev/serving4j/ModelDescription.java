@@ -38,13 +38,15 @@ public record ModelDescription(String name, String defaultVersion, List<Version>
    * @param version the version string
    * @param config the configuration in force
    * @param handler the handler named by the manifest
+   * @param loaded false while the multiplexer has unloaded it (its workers stopped; a call loads it again)
    * @param queueDepth requests waiting for a worker
    * @param inFlight requests accepted and not yet completed (queued or running)
    * @param workers each worker's state
    * @param counts request counts since registration
    * @param recent latency and throughput of successful requests over a recent window
    */
-  public record Version(String version, ModelConfig config, String handler, int queueDepth, int inFlight,
+  public record Version(String version, ModelConfig config, String handler, boolean loaded, int queueDepth,
+      int inFlight,
       List<Worker> workers, Counts counts, Recent recent) {
     /** Copies the list. */
     public Version {

@@ -4,6 +4,7 @@ import dev.serving4j.internal.EngineLookup;
 import dev.serving4j.internal.HandlerResolver;
 import dev.serving4j.internal.ModelRoute;
 import dev.serving4j.internal.ModelVersion;
+import dev.serving4j.internal.Multiplexer;
 import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.ServerResources;
 import dev.serving4j.internal.Snapshots;
@@ -58,6 +59,7 @@ public final class ModelServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final Duration startupTimeout;
   private final ServerEvents events;
+  private final Multiplexer multiplexer;
   private final Object registryLock = new Object();
   private final Map<String, ModelRoute> models = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -69,6 +71,7 @@ public final class ModelServer implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.startupTimeout = b.startupTimeout;
     this.events = b.events();
+    this.multiplexer = b.maxLoaded == Long.MAX_VALUE ? null : new Multiplexer(b.maxLoaded);
   }
 
   /** Returns a builder with the defaults. */
@@ -141,6 +144,10 @@ public final class ModelServer implements AutoCloseable {
       }
       models.put(m.modelName(), route == null ? ModelRoute.of(version) : route.with(version));
     }
+    if (multiplexer != null) {
+      version.multiplexedBy(multiplexer);
+      multiplexer.admitted(version);
+    }
     events.modelRegistered(m.modelName(), m.modelVersion());
     log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
         config.maxBatchSize(), config.batchingMode());
@@ -194,6 +201,9 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private boolean closeVersion(ModelVersion v, Duration timeout) {
+    if (multiplexer != null) {
+      multiplexer.removed(v);
+    }
     boolean clean = v.close(timeout);
     events.modelUnregistered(v.modelName(), v.modelVersion());
     return clean;
@@ -572,6 +582,7 @@ public final class ModelServer implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private final List<ServingEventListener> listeners = new ArrayList<>();
     private boolean percentileHistograms;
+    private long maxLoaded = Long.MAX_VALUE;
 
     private Builder() {}
 
@@ -664,6 +675,20 @@ public final class ModelServer implements AutoCloseable {
     /** {@link ServerEvents#NONE} unless a registry or a listener was given. */
     private ServerEvents events() {
       return ServerObservers.create(meterRegistry, listeners, percentileHistograms);
+    }
+
+    /**
+     * Multiplexing: keeps at most {@code budget} of model versions loaded, counted by each version's
+     * {@code loadWeight} (1 by default, so by default a count). A call to an unloaded version loads it; the least
+     * recently used idle version is unloaded to make room, never one with queued or running calls. Default:
+     * unbounded.
+     */
+    public Builder maxLoadedModels(long budget) {
+      if (budget < 1) {
+        throw new InvalidConfigException("maxLoadedModels must be >= 1, was " + budget);
+      }
+      maxLoaded = budget;
+      return this;
     }
 
     /** Builds a new server; each has its own threads and registry. */

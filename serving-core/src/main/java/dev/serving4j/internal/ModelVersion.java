@@ -67,6 +67,10 @@ public final class ModelVersion implements VersionView {
   private WorkerContext schedulingContext;
   private java.util.concurrent.ScheduledFuture<?> autoscaler;
   private volatile boolean accepting = true;
+  private volatile boolean closed;
+  private volatile boolean loaded = true;
+  private volatile long lastUsedNanos = System.nanoTime();
+  private volatile Multiplexer mux;
   private volatile boolean draining;
 
   /**
@@ -155,7 +159,7 @@ public final class ModelVersion implements VersionView {
 
   private void autoscale() {
     ModelConfig c = current;
-    if (c.maxWorkers() > c.minWorkers() && accepting) {
+    if (c.maxWorkers() > c.minWorkers() && accepting && loaded) {
       pool.autoscale(AutoscalePolicy.of(c), System.nanoTime(), queue.oldestArrivalNanos());
     }
   }
@@ -167,6 +171,54 @@ public final class ModelVersion implements VersionView {
   /** "model 'name' version 'v'", for messages. */
   public String label() {
     return "model '" + name + "' version '" + version + "'";
+  }
+
+  /** Puts this version under a multiplexer's budget (once registered and loaded). */
+  public void multiplexedBy(Multiplexer m) {
+    mux = m;
+  }
+
+  long loadWeight() {
+    return current.loadWeight();
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  boolean isLoaded() {
+    return loaded;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  boolean isIdle() {
+    return inFlight.get() == 0;
+  }
+
+  /** Starts workers again after an unload (non-blocking: queued calls wait for the first worker). */
+  void load() {
+    loaded = true;
+    log.debug("{} loading", label());
+    ModelConfig c = current;
+    pool.resize(Math.max(1, c.minWorkers()), Math.max(1, c.maxWorkers()));
+  }
+
+  /**
+   * Stops the workers (closing handlers and their engine sessions) to free resources; queued calls would load it
+   * again. Returns false, leaving the version loaded, if a call arrived meanwhile.
+   */
+  boolean unload() {
+    loaded = false;
+    pool.resize(0, 0);
+    if (inFlight.get() > 0) {
+      load(); // a call slipped in between the idle check and the flag: serve it
+      return false;
+    }
+    log.debug("{} unloaded", label());
+    return true;
   }
 
   /** Where the archive was opened from (for snapshots). */
@@ -252,6 +304,13 @@ public final class ModelVersion implements VersionView {
     }
     stats.accepted.increment();
     events.accepted();
+    Multiplexer m = mux;
+    if (m != null) {
+      lastUsedNanos = now;
+      if (!loaded) {
+        m.ensureLoaded(this);
+      }
+    }
     future.whenComplete((v, e) -> onComplete(r, e));
     if (deadline != Long.MAX_VALUE) {
       r.expiry = resources.timer.schedule(() -> expire(r), t.toNanos(), TimeUnit.NANOSECONDS);
@@ -299,7 +358,11 @@ public final class ModelVersion implements VersionView {
   }
 
   private void finishOne() {
-    if (inFlight.decrementAndGet() == 0 && draining) {
+    int left = inFlight.decrementAndGet();
+    if (left == 0 && mux != null) {
+      mux.onIdle();
+    }
+    if (left == 0 && draining) {
       drainLock.lock();
       try {
         drained.signalAll();
@@ -414,7 +477,7 @@ public final class ModelVersion implements VersionView {
   /** A snapshot for {@code describe}. */
   public ModelDescription.Version describe() {
     var window = recent.snapshot();
-    return new ModelDescription.Version(version, current, handlerName, queue.size(), inFlight.get(),
+    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.get(),
         pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
             window.perSecond(), window.p50(), window.p99(), window.max()));
   }
@@ -431,6 +494,7 @@ public final class ModelVersion implements VersionView {
    */
   public boolean close(Duration timeout) {
     accepting = false;
+    closed = true;
     draining = true;
     queue.close();
     long deadline = System.nanoTime() + timeout.toNanos();
