@@ -2,7 +2,7 @@ package dev.serving4j;
 
 import dev.serving4j.internal.EngineLookup;
 import dev.serving4j.internal.HandlerResolver;
-import dev.serving4j.internal.ModelRoute;
+import dev.serving4j.internal.ModelRegistry;
 import dev.serving4j.internal.ModelVersion;
 import dev.serving4j.internal.Multiplexer;
 import dev.serving4j.internal.ServerEvents;
@@ -19,10 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * complete the future exceptionally with a {@link ServingException} subclass (unknown model, bad input, full
  * queue, deadline, handler failure, closed server). Dependent stages added with non-async methods run on the worker
  * thread that completed the request, so keep them short or use the {@code *Async} variants.
+ *
+ * <p>This class is the public facade: each method validates its arguments and delegates to the internal
+ * {@code ModelRegistry} (routes) and {@code ModelVersion} (queue, workers); its length is javadoc and the builder.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
@@ -59,9 +60,7 @@ public final class ModelServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final Duration startupTimeout;
   private final ServerEvents events;
-  private final Multiplexer multiplexer;
-  private final Object registryLock = new Object();
-  private final Map<String, ModelRoute> models = new ConcurrentHashMap<>();
+  private final ModelRegistry registry;
   private volatile boolean closed;
 
   private ModelServer(Builder b) {
@@ -71,7 +70,7 @@ public final class ModelServer implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.startupTimeout = b.startupTimeout;
     this.events = b.events();
-    this.multiplexer = b.maxLoaded == Long.MAX_VALUE ? null : new Multiplexer(b.maxLoaded);
+    this.registry = new ModelRegistry(b.maxLoaded == Long.MAX_VALUE ? null : new Multiplexer(b.maxLoaded));
   }
 
   /** Returns a builder with the defaults. */
@@ -105,7 +104,10 @@ public final class ModelServer implements AutoCloseable {
 
   /** Like {@link #register(Path)}, with config overrides. */
   public ModelDescription register(Path path, Consumer<ModelConfig.Builder> overrides) {
-    ModelArchive archive = ModelArchive.open(path);
+    return registerOwned(ModelArchive.open(path), overrides);
+  }
+
+  private ModelDescription registerOwned(ModelArchive archive, Consumer<ModelConfig.Builder> overrides) {
     try {
       return register(archive, overrides, archive);
     } catch (RuntimeException e) {
@@ -121,7 +123,7 @@ public final class ModelServer implements AutoCloseable {
     ensureOpen();
     Manifest m = archive.manifest();
     String label = "model '" + m.modelName() + "' version '" + m.modelVersion() + "'";
-    requireNotRegistered(m.modelName(), m.modelVersion());
+    registry.requireNotRegistered(m.modelName(), m.modelVersion());
     ModelConfig config = m.defaultConfig().with(overrides);
     Supplier<? extends Handler<?, ?>> factory = handlers.resolve(m.handler(), label);
     Engine engine = createEngine(m, config, label);
@@ -135,18 +137,11 @@ public final class ModelServer implements AutoCloseable {
       throw e;
     }
     awaitFirstWorker(version, label);
-    synchronized (registryLock) {
-      ModelRoute route = models.get(m.modelName());
-      if (closed || (route != null && route.versions().containsKey(m.modelVersion()))) {
-        version.close(Duration.ZERO);
-        throw new ServingException(label + (closed ? ": the server closed during registration"
-            : " is already registered"));
-      }
-      models.put(m.modelName(), route == null ? ModelRoute.of(version) : route.with(version));
-    }
-    if (multiplexer != null) {
-      version.multiplexedBy(multiplexer);
-      multiplexer.admitted(version);
+    try {
+      registry.add(version, closed);
+    } catch (RuntimeException e) {
+      version.close(Duration.ZERO);
+      throw e;
     }
     events.modelRegistered(m.modelName(), m.modelVersion());
     log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
@@ -186,27 +181,7 @@ public final class ModelServer implements AutoCloseable {
 
   /** Unregisters every version of {@code name}, draining each for up to the server's drain timeout. */
   public void unregister(String name) {
-    ModelRoute route;
-    synchronized (registryLock) {
-      route = models.remove(name);
-    }
-    if (route == null) {
-      throw new ModelNotFoundException("model '" + name + "' is not registered");
-    }
-    route.versions().values().forEach(this::closeVersion);
-  }
-
-  private boolean closeVersion(ModelVersion v) {
-    return closeVersion(v, drainTimeout);
-  }
-
-  private boolean closeVersion(ModelVersion v, Duration timeout) {
-    if (multiplexer != null) {
-      multiplexer.removed(v);
-    }
-    boolean clean = v.close(timeout);
-    events.modelUnregistered(v.modelName(), v.modelVersion());
-    return clean;
+    registry.removeAll(name).forEach(v -> closeVersion(v, drainTimeout));
   }
 
   /** Unregisters one version, draining it for up to the server's drain timeout. */
@@ -223,31 +198,23 @@ public final class ModelServer implements AutoCloseable {
    * @return true when every accepted request finished within the timeout
    */
   public boolean unregister(String name, String version, Duration timeout) {
-    ModelVersion v;
-    synchronized (registryLock) {
-      ModelRoute route = models.get(name);
-      v = find(name, version);
-      ModelRoute rest = route.without(version);
-      if (rest == null) {
-        models.remove(name);
-      } else {
-        models.put(name, rest);
-      }
-    }
-    return closeVersion(v, timeout);
+    return closeVersion(registry.remove(name, version), timeout);
+  }
+
+  private boolean closeVersion(ModelVersion v, Duration timeout) {
+    boolean clean = v.close(timeout);
+    events.modelUnregistered(v.modelName(), v.modelVersion());
+    return clean;
   }
 
   /** Sets the number of workers of one version; {@code min} workers run now, up to {@code max} on demand. */
   public void scaleWorkers(String name, String version, int min, int max) {
-    find(name, version).scale(min, max);
+    registry.find(name, version).scale(min, max);
   }
 
   /** Makes {@code version} the target of calls that name no version. */
   public void setDefaultVersion(String name, String version) {
-    synchronized (registryLock) {
-      find(name, version);
-      models.put(name, models.get(name).withDefault(version));
-    }
+    registry.setDefault(name, version, false);
   }
 
   /**
@@ -266,26 +233,16 @@ public final class ModelServer implements AutoCloseable {
   /** Like {@link #reload(Path)}, with config overrides for the new version. */
   public ModelDescription reload(Path archive, Consumer<ModelConfig.Builder> overrides) {
     ModelArchive opened = ModelArchive.open(archive);
-    String name = opened.manifest().modelName();
-    ModelRoute before = models.get(name);
-    if (before == null) {
+    Manifest m = opened.manifest();
+    if (!registry.contains(m.modelName())) {
       opened.close();
-      throw new ModelNotFoundException("model '" + name + "' is not registered; register it before reloading");
+      throw new ModelNotFoundException("model '" + m.modelName() + "' is not registered; register it before "
+          + "reloading");
     }
-    try {
-      register(opened, overrides, opened);
-    } catch (RuntimeException e) {
-      opened.close();
-      throw e;
-    }
-    String old;
-    synchronized (registryLock) {
-      ModelRoute route = models.get(name);
-      old = route.defaultVersion();
-      models.put(name, route.withDefault(opened.manifest().modelVersion()).withWeights(Map.of()));
-    }
-    unregister(name, old);
-    return describe(name);
+    registerOwned(opened, overrides);
+    String old = registry.setDefault(m.modelName(), m.modelVersion(), true);
+    unregister(m.modelName(), old);
+    return describe(m.modelName());
   }
 
   /**
@@ -296,24 +253,7 @@ public final class ModelServer implements AutoCloseable {
    * @throws InvalidConfigException when a weight is negative, all are zero, or a version is unknown
    */
   public void setTrafficSplit(String name, Map<String, Integer> weights) {
-    Objects.requireNonNull(weights, "weights");
-    synchronized (registryLock) {
-      ModelRoute route = route(name);
-      long total = 0;
-      for (Map.Entry<String, Integer> w : weights.entrySet()) {
-        find(name, w.getKey());
-        if (w.getValue() == null || w.getValue() < 0) {
-          throw new InvalidConfigException("traffic split weight of version '" + w.getKey() + "' must be >= 0, was "
-              + w.getValue());
-        }
-        total += w.getValue();
-      }
-      if (!weights.isEmpty() && (total == 0 || total > Integer.MAX_VALUE)) {
-        throw new InvalidConfigException("traffic split weights must sum to 1.." + Integer.MAX_VALUE + ", was "
-            + total);
-      }
-      models.put(name, route.withWeights(weights));
-    }
+    registry.setTrafficSplit(name, weights);
   }
 
   /**
@@ -322,21 +262,12 @@ public final class ModelServer implements AutoCloseable {
    * {@link #describe}. A failing or overloaded shadow never affects callers.
    */
   public void setShadow(String name, String version, double fraction) {
-    if (!(fraction >= 0 && fraction <= 1)) {
-      throw new InvalidConfigException("shadow fraction must be in 0..1, was " + fraction);
-    }
-    synchronized (registryLock) {
-      find(name, version);
-      models.put(name, route(name).withShadow(new ModelRoute.Shadow(version, fraction,
-          new ModelRoute.ShadowStats())));
-    }
+    registry.setShadow(name, Objects.requireNonNull(version, "version"), fraction);
   }
 
   /** Stops mirroring calls of {@code name}. */
   public void clearShadow(String name) {
-    synchronized (registryLock) {
-      models.put(name, route(name).withShadow(null));
-    }
+    registry.setShadow(name, null, 0);
   }
 
   /**
@@ -344,20 +275,7 @@ public final class ModelServer implements AutoCloseable {
    * {@code file}, atomically. Nothing is written unless asked; restore with {@link #restoreSnapshot}.
    */
   public void writeSnapshot(Path file) {
-    List<Snapshots.ModelEntry> entries = new ArrayList<>();
-    for (String name : models()) {
-      ModelRoute route = models.get(name);
-      if (route == null) {
-        continue;
-      }
-      List<Snapshots.VersionEntry> versions = new ArrayList<>();
-      route.versions().values().forEach(v -> versions.add(
-          new Snapshots.VersionEntry(v.version(), v.source(), v.config().toMap())));
-      ModelRoute.Shadow s = route.shadow();
-      entries.add(new Snapshots.ModelEntry(name, route.defaultVersion(), route.weights(),
-          s == null ? null : s.version(), s == null ? 0 : s.fraction(), versions));
-    }
-    Snapshots.write(file, entries);
+    Snapshots.write(file, registry.snapshot());
   }
 
   /**
@@ -371,20 +289,7 @@ public final class ModelServer implements AutoCloseable {
     try {
       for (Snapshots.ModelEntry m : entries) {
         for (Snapshots.VersionEntry v : m.versions()) {
-          ModelArchive archive = ModelArchive.open(v.archive());
-          Manifest found = archive.manifest();
-          if (!found.modelName().equals(m.name()) || !found.modelVersion().equals(v.version())) {
-            archive.close();
-            throw new ServingException("snapshot " + file + " lists " + v.archive() + " as model '" + m.name()
-                + "' version '" + v.version() + "', but it now holds '" + found.modelName() + "' version '"
-                + found.modelVersion() + "'");
-          }
-          try {
-            register(archive, b -> b.apply(v.config()), archive);
-          } catch (RuntimeException e) {
-            archive.close();
-            throw e;
-          }
+          restoreVersion(file, m.name(), v);
           done.add(new String[] {m.name(), v.version()});
         }
         setDefaultVersion(m.name(), m.defaultVersion());
@@ -405,24 +310,26 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  /** Describes a model: versions, config, workers, queue depth and counts. */
-  public ModelDescription describe(String name) {
-    ModelRoute route = route(name);
-    List<ModelDescription.Version> versions = new ArrayList<>();
-    for (ModelVersion v : route.versions().values()) {
-      versions.add(v.describe());
+  private void restoreVersion(Path file, String name, Snapshots.VersionEntry v) {
+    ModelArchive archive = ModelArchive.open(v.archive());
+    Manifest found = archive.manifest();
+    if (!found.modelName().equals(name) || !found.modelVersion().equals(v.version())) {
+      archive.close();
+      throw new ServingException("snapshot " + file + " lists " + v.archive() + " as model '" + name
+          + "' version '" + v.version() + "', but it now holds '" + found.modelName() + "' version '"
+          + found.modelVersion() + "'");
     }
-    ModelRoute.Shadow s = route.shadow();
-    ModelDescription.Shadow shadow = s == null ? null : new ModelDescription.Shadow(s.version(), s.fraction(),
-        s.stats().mirrored.sum(), s.stats().succeeded.sum(), s.stats().failed.sum(),
-        Duration.ofNanos(s.stats().latencyNanos.sum() / Math.max(1, s.stats().succeeded.sum()
-            + s.stats().failed.sum())));
-    return new ModelDescription(name, route.defaultVersion(), versions, route.weights(), shadow);
+    registerOwned(archive, b -> b.apply(v.config()));
+  }
+
+  /** Describes a model: versions, config, workers, queue depth, counts, traffic split and shadow. */
+  public ModelDescription describe(String name) {
+    return registry.describe(name);
   }
 
   /** Names of the registered models. */
   public List<String> models() {
-    return List.copyOf(new java.util.TreeSet<>(models.keySet()));
+    return registry.names();
   }
 
   /** Calls the default version of {@code name}. See {@link #predict(String, Object, PredictOptions)}. */
@@ -433,8 +340,9 @@ public final class ModelServer implements AutoCloseable {
   /**
    * Queues {@code input} for model {@code name} and returns at once. The future completes with the handler's
    * output, or exceptionally with a {@link ServingException}: {@link ModelNotFoundException},
-   * {@link InvalidInputException} (wrong input type), {@link QueueFullException}, {@link DeadlineExceededException},
-   * {@link HandlerException} or {@link ServerClosedException}. Cancelling the future removes a queued request.
+   * {@link InvalidInputException} (wrong input type or priority), {@link QueueFullException},
+   * {@link DeadlineExceededException}, {@link HandlerException} or {@link ServerClosedException}. Cancelling the
+   * future removes a queued request.
    */
   @SuppressWarnings("unchecked")
   public <O> CompletableFuture<O> predict(String name, Object input, PredictOptions options) {
@@ -443,42 +351,7 @@ public final class ModelServer implements AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
     }
-    for (int attempt = 0; ; attempt++) {
-      ModelRoute route = models.get(name);
-      if (route == null) {
-        return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' is not registered"
-            + " (registered: " + models() + ")"));
-      }
-      String version = options.version() == null ? route.choose(options.key()) : options.version();
-      ModelVersion v = route.versions().get(version);
-      if (v == null) {
-        return CompletableFuture.failedFuture(new ModelNotFoundException("model '" + name + "' has no version '"
-            + version + "' (registered: " + route.versions().keySet() + ")"));
-      }
-      CompletableFuture<Object> f = v.submit(input, options.timeout(), options.priority());
-      if (attempt == 0 && options.version() == null && f.isCompletedExceptionally() && !closed
-          && f.handle((x, e) -> e).getNow(null) instanceof ServerClosedException) {
-        continue; // raced with a swap or an unregister of this version: route again to what is registered now
-      }
-      if (route.mirror() && !route.shadow().version().equals(version)) {
-        mirror(route.shadow(), route.versions().get(route.shadow().version()), input, options);
-      }
-      return (CompletableFuture<O>) f;
-    }
-  }
-
-  private static void mirror(ModelRoute.Shadow shadow, ModelVersion target, Object input, PredictOptions options) {
-    ModelRoute.ShadowStats stats = shadow.stats();
-    stats.mirrored.increment();
-    long start = System.nanoTime();
-    try {
-      target.submit(input, options.timeout(), options.priority()).whenComplete((v, e) -> {
-        stats.latencyNanos.add(System.nanoTime() - start);
-        (e == null ? stats.succeeded : stats.failed).increment();
-      });
-    } catch (RuntimeException e) {
-      stats.failed.increment(); // a shadow never affects the caller
-    }
+    return (CompletableFuture<O>) registry.submit(name, input, options);
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */
@@ -515,32 +388,6 @@ public final class ModelServer implements AutoCloseable {
         throw err;
       }
       throw new ServingException("prediction failed: " + cause, cause);
-    } catch (CancellationException e) {
-      throw e;
-    }
-  }
-
-  private ModelVersion find(String name, String version) {
-    ModelRoute route = models.get(name);
-    ModelVersion v = route == null ? null : route.versions().get(version);
-    if (v == null) {
-      throw new ModelNotFoundException("model '" + name + "' version '" + version + "' is not registered");
-    }
-    return v;
-  }
-
-  private ModelRoute route(String name) {
-    ModelRoute route = models.get(name);
-    if (route == null) {
-      throw new ModelNotFoundException("model '" + name + "' is not registered");
-    }
-    return route;
-  }
-
-  private void requireNotRegistered(String name, String version) {
-    ModelRoute route = models.get(name);
-    if (route != null && route.versions().containsKey(version)) {
-      throw new ServingException("model '" + name + "' version '" + version + "' is already registered");
     }
   }
 
@@ -556,16 +403,13 @@ public final class ModelServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<ModelRoute> all;
-    synchronized (registryLock) {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      all = new ArrayList<>(models.values());
-      models.clear();
     }
-    all.parallelStream().flatMap(e -> e.versions().values().stream()).forEach(this::closeVersion);
+    registry.clear().parallelStream().forEach(v -> closeVersion(v, drainTimeout));
     resources.close();
   }
 
