@@ -1,0 +1,54 @@
+package dev.serving4j.examples;
+
+import dev.serving4j.ModelArchive;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Packages all-MiniLM-L6-v2 as a serving4j archive for the built-in {@code embedding} handler, with the serving
+ * defaults measured best for the demo on a 2-core CPU (see {@code docs/quickstart.md}).
+ */
+public final class MiniLmArchive {
+  /** The model name the archive registers under. */
+  public static final String NAME = "minilm";
+
+  /** The model version. */
+  public static final String VERSION = "1";
+
+  /** Workers: one, owning the whole CPU through ORT's intra-op threads. */
+  public static final int WORKERS = 1;
+
+  /** ORT intra-op threads of the one session. */
+  public static final int INTRA_OP_THREADS = 2;
+
+  /** Most requests per batch. */
+  public static final int MAX_BATCH_SIZE = 8;
+
+  private static final String WARMUP = "Serving models in process avoids a network hop.\n"
+      + "Dynamic batching groups concurrent requests into one run of the model.\n";
+
+  private MiniLmArchive() {}
+
+  /** The manifest's {@code config}: only what differs from serving4j's defaults, keyed as in the manifest. */
+  public static Map<String, Object> defaultConfig() {
+    return Map.of(
+        "workers", WORKERS,
+        "maxBatchSize", MAX_BATCH_SIZE,
+        "engineOptions", Map.of("intraOpThreads", INTRA_OP_THREADS));
+  }
+
+  /** Writes the archive as a {@code .s4j} zip at {@code target} and returns it. */
+  public static Path writeZip(MiniLmFiles files, Path target) {
+    return ModelArchive.builder(NAME, VERSION)
+        .handler("embedding")
+        .engine("onnxruntime")
+        .modelFile("model.onnx", files.model())
+        .file("tokenizer.json", files.tokenizer())
+        .warmupFile("warmup/sentences.txt", WARMUP.getBytes(StandardCharsets.UTF_8))
+        .config(defaultConfig())
+        .handlerProperty("maxLength", "256")
+        .description("all-MiniLM-L6-v2 sentence embeddings (384 dimensions), mean pooling, L2-normalised")
+        .writeZip(target);
+  }
+}
