@@ -61,6 +61,10 @@ public final class EmbeddingDemo implements Callable<Integer> {
       + MiniLmArchive.MAX_BATCH_SIZE + ")")
   Integer maxBatchSize;
 
+  @Option(names = "--max-batch-cost", description = "padded-token budget per batch, 0 = none (archive default: "
+      + MiniLmArchive.MAX_BATCH_COST + ")")
+  Long maxBatchCost;
+
   @Option(names = "--workers", description = "worker threads (archive default: " + MiniLmArchive.WORKERS + ")")
   Integer workers;
 
@@ -154,6 +158,9 @@ public final class EmbeddingDemo implements Callable<Integer> {
     if (intraOpThreads != null) {
       cfg.engineOption("intraOpThreads", intraOpThreads.toString());
     }
+    if (maxBatchCost != null) {
+      cfg.maxBatchCost(maxBatchCost);
+    }
   }
 
   private static ModelDescription.Counts counts(ModelServer server) {
@@ -220,8 +227,8 @@ public final class EmbeddingDemo implements Callable<Integer> {
         direct.requests(), clientThreads, Runtime.getRuntime().availableProcessors());
     out.println("| mode | throughput req/s | p50 ms | p99 ms | mean batch size |");
     out.println("|---|---:|---:|---:|---:|");
-    row(String.format("serving4j %s (workers=%d, maxBatchSize=%d, %s)", c.batchingMode(), c.minWorkers(),
-        c.maxBatchSize(), c.engineOptions()), served.load(), String.format("%.1f", served.meanBatchSize()));
+    row(String.format("serving4j %s (workers=%d, maxBatchSize=%d, maxBatchCost=%d, %s)", c.batchingMode(),
+        c.minWorkers(), c.maxBatchSize(), c.maxBatchCost(), c.engineOptions()), served.load(), String.format("%.1f", served.meanBatchSize()));
     row("plain ORT, shared session, 1 request per run", direct, "1.0");
     out.flush();
   }

@@ -23,7 +23,14 @@ public final class MiniLmArchive {
   public static final int INTRA_OP_THREADS = 2;
 
   /** Most requests per batch. */
-  public static final int MAX_BATCH_SIZE = 8;
+  public static final int MAX_BATCH_SIZE = 16;
+
+  /**
+   * Padded-token budget per batch: batch-mates of similar length, so little is spent on padding. Measured in one
+   * run on 2 busy cores (1,500 sentences, 64 threads, maxBatchSize 16): without a budget serving4j ran at 0.40x
+   * plain ORT's throughput (padding to the longest); with 512 at 1.06x.
+   */
+  public static final long MAX_BATCH_COST = 512;
 
   private static final String WARMUP = "Serving models in process avoids a network hop.\n"
       + "Dynamic batching groups concurrent requests into one run of the model.\n";
@@ -35,6 +42,7 @@ public final class MiniLmArchive {
     return Map.of(
         "workers", WORKERS,
         "maxBatchSize", MAX_BATCH_SIZE,
+        "maxBatchCost", MAX_BATCH_COST,
         "engineOptions", Map.of("intraOpThreads", INTRA_OP_THREADS));
   }
 

@@ -36,8 +36,9 @@ class EmbeddingDemoTest {
   @Test
   void flagsChangeTheBatchingConfig() {
     String out = run(0, "--quick", "--requests", "40", "--threads", "4", "--mode", "FIXED_DELAY",
-        "--max-batch-size", "4", "--workers", "2", "--intra-op-threads", "1");
-    assertTrue(out.contains("| serving4j FIXED_DELAY (workers=2, maxBatchSize=4, {intraOpThreads=1}) |"), out);
+        "--max-batch-size", "4", "--workers", "2", "--intra-op-threads", "1", "--max-batch-cost", "64");
+    assertTrue(out.contains("| serving4j FIXED_DELAY (workers=2, maxBatchSize=4, maxBatchCost=64, {intraOpThreads=1}) |"),
+        out);
     assertTrue(out.contains("40 requests, 4 client threads"), out);
   }
 
