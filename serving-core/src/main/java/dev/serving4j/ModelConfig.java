@@ -346,7 +346,8 @@ public final class ModelConfig {
 
     /** Sets both {@code minWorkers} and {@code maxWorkers} to {@code value} (a fixed pool). */
     public Builder workers(int value) {
-      return minWorkers(value).maxWorkers(inRange("workers", value, 1, 1024));
+      inRange("workers", value, 1, 1024);
+      return minWorkers(value).maxWorkers(value);
     }
 
     /** Sets {@code maxBatchSize}, 1..65536. */

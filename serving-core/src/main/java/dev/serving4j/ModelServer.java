@@ -351,7 +351,12 @@ public final class ModelServer implements AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
     }
-    return (CompletableFuture<O>) registry.submit(name, input, options);
+    CompletableFuture<Object> f = registry.submit(name, input, options);
+    if (closed && f.isCompletedExceptionally()) {
+      // close() raced with this call and emptied the registry: say why, not "model not found"
+      return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
+    }
+    return (CompletableFuture<O>) f;
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */

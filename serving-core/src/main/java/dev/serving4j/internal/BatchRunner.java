@@ -106,12 +106,38 @@ final class BatchRunner {
       return;
     }
     int mid = live.size() / 2;
-    for (List<Request> half : List.of(live.subList(0, mid), live.subList(mid, live.size()))) {
-      RunningBatch part = new RunningBatch(new ArrayList<>(half));
-      Failure f = attempt(worker, handler, part);
-      if (f != null) {
-        isolate(worker, handler, part, f);
+    List<List<Request>> halves = List.of(new ArrayList<>(live.subList(0, mid)),
+        new ArrayList<>(live.subList(mid, live.size())));
+    for (int h = 0; h < halves.size(); h++) {
+      RunningBatch part = new RunningBatch(halves.get(h));
+      try {
+        Failure f = attempt(worker, handler, part);
+        if (f != null) {
+          isolate(worker, handler, part, f);
+        }
+      } catch (Worker.WorkerCrash crash) {
+        // The worker died mid-isolation: the halves not yet run never reached the handler; give them back.
+        for (int rest = h + 1; rest < halves.size(); rest++) {
+          giveBack(halves.get(rest), crash.getCause());
+        }
+        throw crash;
       }
+    }
+  }
+
+  /** Requeues requests that have not run (no death counted), or fails them if the queue is closed. */
+  private void giveBack(List<Request> requests, Throwable cause) {
+    List<Request> live = new ArrayList<>();
+    for (Request r : requests) {
+      if (!r.isDone()) {
+        r.startNanos = 0;
+        live.add(r);
+      }
+    }
+    if (!live.isEmpty() && !version.queue.requeue(live)) {
+      WorkerFailedException error = new WorkerFailedException(version.label() + ": the worker died and the "
+          + "version is closing", cause);
+      live.forEach(r -> r.future.completeExceptionally(error));
     }
   }
 

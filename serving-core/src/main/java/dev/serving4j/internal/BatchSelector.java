@@ -32,16 +32,19 @@ final class BatchSelector {
   }
 
   /**
-   * Returns the chosen requests (anchor first), adding to {@code late} those found past their deadline. Requests
-   * already done are skipped (their completion hook unlinks them).
+   * Returns the chosen requests (anchor first), adding to {@code late} those found past their deadline and to
+   * {@code stale} those already done (cancelled or expired) but still linked. The caller unlinks all three lists:
+   * leaving a done request linked would let a worker spin on a queue that only holds dead requests, holding the
+   * lock their own completion hook needs.
    */
-  List<Request> select(Request[] heads, long now, List<Request> late) {
+  List<Request> select(Request[] heads, long now, List<Request> late, List<Request> stale) {
     List<Request> candidates = new ArrayList<>();
     Request anchor = null;
     int seen = 0;
     for (int level = heads.length - 1; level >= 0 && seen < window; level--) {
       for (Request r = heads[level]; r != null && seen < window; r = r.next) {
         if (r.isDone()) {
+          stale.add(r);
           continue;
         }
         if (now - r.deadlineNanos >= 0) {

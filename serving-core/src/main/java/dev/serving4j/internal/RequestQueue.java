@@ -115,6 +115,7 @@ final class RequestQueue {
   List<Request> take(BooleanSupplier stop, Consumer<Request> expire) throws InterruptedException {
     List<Request> batch;
     List<Request> late = new ArrayList<>(0);
+    List<Request> stale = new ArrayList<>(0);
     lock.lockInterruptibly();
     try {
       while (true) {
@@ -130,9 +131,11 @@ final class RequestQueue {
           changed.awaitNanos(waitNanos);
           continue;
         }
-        batch = selector.select(heads, System.nanoTime(), late);
+        batch = selector.select(heads, System.nanoTime(), late, stale);
         batch.forEach(this::unlink);
         late.forEach(this::unlink);
+        stale.forEach(this::unlink);
+        stale.clear();
         if (size > 0) {
           changed.signal(); // let another idle worker look at what is left
         }

@@ -78,6 +78,16 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
 
   /** Validates one request and returns the shape key of its batch-mates: every input's dimensions after 0. */
   private String signature(Map<String, Tensor> request) {
+    if (request == null) {
+      model.validate(request); // names the model and what was expected
+    }
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) { // generics are erased: check what really came
+      if (!(e.getKey() instanceof String) || !(e.getValue() instanceof Tensor)) {
+        throw new InvalidInputException("input '" + e.getKey() + "' of model " + model.modelName() + " must map a "
+            + "String name to a " + Tensor.class.getName() + ", was "
+            + (e.getValue() == null ? "null" : e.getValue().getClass().getName()));
+      }
+    }
     model.validate(request);
     StringBuilder key = new StringBuilder();
     long rows = -1;

@@ -1,0 +1,171 @@
+package dev.serving4j.reliability;
+
+import dev.serving4j.Batch;
+import dev.serving4j.Handler;
+import dev.serving4j.HandlerContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A handler that injects the faults each request asks for, in the stage it names: whole-batch exceptions in each
+ * stage, per-item failures, slow batches, hangs past the inference timeout and {@link Error}s that kill the worker.
+ * Initialization is slow or fails on its own, decided by the seed and the instance's number, so a run is replayed
+ * exactly by its seed (only the thread interleaving differs).
+ *
+ * <p>The answer to request {@code id} is {@code "out-" + id}, and {@link Chaos#delivered} counts, per id, how often
+ * a batch holding it ran to the end of postprocess: a request answered twice would show up there.
+ */
+final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
+  /** What a request asks the handler to do to its batch. */
+  enum Fault {
+    NONE, ITEM_FAIL, THROW_PREPROCESS, THROW_INFERENCE, THROW_POSTPROCESS, SLOW, HANG, CRASH
+  }
+
+  /** One request: its id (an index into the test's arrays) and its fault. */
+  record Call(int id, Fault fault) {}
+
+  /** The Error a CRASH request throws: the worker must die and be restarted. */
+  static final class ChaosError extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ChaosError(String message) {
+      super(message);
+    }
+  }
+
+  /** Shared by every instance a server creates: the seed, the switches and what was injected. */
+  static final class Chaos {
+    final long seed;
+    final long hangMillis;
+    final AtomicIntegerArray delivered;
+    final Map<Fault, LongAdder> injected = new EnumMap<>(Fault.class);
+    final LongAdder slowInitializations = new LongAdder();
+    final LongAdder failedInitializations = new LongAdder();
+    final AtomicLong instances = new AtomicLong();
+    /** Once true, initialize neither stalls nor fails (the recovery phase). */
+    volatile boolean calm;
+
+    Chaos(long seed, int requests, long hangMillis) {
+      this.seed = seed;
+      this.hangMillis = hangMillis;
+      this.delivered = new AtomicIntegerArray(requests);
+      for (Fault f : Fault.values()) {
+        injected.put(f, new LongAdder());
+      }
+    }
+
+    long injected(Fault f) {
+      return injected.get(f).sum();
+    }
+
+    long totalInjected() {
+      long sum = slowInitializations.sum() + failedInitializations.sum();
+      for (Fault f : Fault.values()) {
+        sum += f == Fault.NONE ? 0 : injected(f);
+      }
+      return sum;
+    }
+  }
+
+  private final Chaos chaos;
+
+  ChaosHandler(Chaos chaos) {
+    this.chaos = chaos;
+  }
+
+  @Override
+  public void initialize(HandlerContext context) throws InterruptedException {
+    long n = chaos.instances.getAndIncrement();
+    if (chaos.calm || n == 0) {
+      return; // the first worker always starts, so registration itself is not a coin toss
+    }
+    Random r = new Random(chaos.seed * 31 + n);
+    if (r.nextInt(100) < 30) {
+      chaos.slowInitializations.increment();
+      TimeUnit.MILLISECONDS.sleep(1 + r.nextInt(20));
+    }
+    if (r.nextInt(100) < 15) {
+      chaos.failedInitializations.increment();
+      throw new IllegalStateException("chaos: initialize of instance " + n + " failed on purpose");
+    }
+  }
+
+  @Override
+  public Class<?> inputType() {
+    return Call.class;
+  }
+
+  @Override
+  public Object preprocess(Batch<Call> batch) throws IOException {
+    if (first(batch, Fault.THROW_PREPROCESS) >= 0) {
+      inject(Fault.THROW_PREPROCESS);
+      throw new IOException("chaos: preprocess failed on purpose");
+    }
+    return batch.inputs();
+  }
+
+  @Override
+  public Object inference(Object preprocessed, Batch<Call> batch) throws Exception {
+    if (first(batch, Fault.CRASH) >= 0) {
+      inject(Fault.CRASH);
+      throw new ChaosError("chaos: worker killed on purpose");
+    }
+    if (first(batch, Fault.HANG) >= 0) {
+      inject(Fault.HANG);
+      TimeUnit.MILLISECONDS.sleep(chaos.hangMillis); // interrupted by the inference-timeout watchdog
+    }
+    if (first(batch, Fault.THROW_INFERENCE) >= 0) {
+      inject(Fault.THROW_INFERENCE);
+      throw new IllegalStateException("chaos: inference failed on purpose");
+    }
+    if (first(batch, Fault.SLOW) >= 0) {
+      inject(Fault.SLOW);
+      TimeUnit.MILLISECONDS.sleep(2);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.input(i).fault() == Fault.ITEM_FAIL) {
+        inject(Fault.ITEM_FAIL);
+        batch.fail(i, new IllegalArgumentException("chaos: item " + batch.input(i).id() + " failed on purpose"));
+      }
+    }
+    return preprocessed;
+  }
+
+  @Override
+  public List<String> postprocess(Object inferred, Batch<Call> batch) throws IOException {
+    if (first(batch, Fault.THROW_POSTPROCESS) >= 0) {
+      inject(Fault.THROW_POSTPROCESS);
+      throw new IOException("chaos: postprocess failed on purpose");
+    }
+    List<String> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      int id = batch.input(i).id();
+      out.add("out-" + id);
+      if (!batch.isFailed(i)) {
+        chaos.delivered.incrementAndGet(id);
+      }
+    }
+    return out;
+  }
+
+  private void inject(Fault f) {
+    chaos.injected.get(f).increment();
+  }
+
+  private static int first(Batch<Call> batch, Fault fault) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.input(i).fault() == fault) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
