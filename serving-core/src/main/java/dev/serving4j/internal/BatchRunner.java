@@ -65,8 +65,9 @@ final class BatchRunner {
       stage = "postprocess";
       List<Object> outputs = handler.postprocess(inferred, batch);
       long t3 = System.nanoTime();
-      complete(batch, outputs);
+      // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
       version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, false);
+      complete(batch, outputs);
       return null;
     } catch (Exception e) {
       recordFailed(worker, batch, stage, start, t1, t2);
