@@ -57,7 +57,10 @@ public final class ModelVersion implements VersionView {
   private final com.github.benmanes.caffeine.cache.AsyncCache<Object, Object> cache;
   private final String handlerName;
   private final AutoCloseable owned;
+  /** Accepted and not yet answered (the gauge, idleness). */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Accepted and whose future is not yet completed; what draining waits for (released after the answer). */
+  private final AtomicInteger pending = new AtomicInteger();
   private final ReentrantLock drainLock = new ReentrantLock();
   private final Condition drained = drainLock.newCondition();
   private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
@@ -289,12 +292,15 @@ public final class ModelVersion implements VersionView {
     long now = System.nanoTime();
     Duration t = timeout != null ? timeout : config.timeoutFor(priority);
     long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();
-    CompletableFuture<Object> future = new CompletableFuture<>();
+    RequestFuture future = new RequestFuture(this);
     Request r = new Request(input, future, now, deadline, priority, cost, key);
+    future.bind(r);
     inFlight.incrementAndGet();
+    pending.incrementAndGet();
     RequestQueue.Offer offer = queue.offer(r);
     if (offer != RequestQueue.Offer.ACCEPTED) {
-      finishOne();
+      answered();
+      released(r);
       return reject(switch (offer) {
         case FULL -> new QueueFullException(label() + ": queue is full (maxQueueSize " + config.maxQueueSize() + ")");
         case LEVEL_FULL -> new QueueFullException(label() + ": queue of priority level " + priority
@@ -311,7 +317,6 @@ public final class ModelVersion implements VersionView {
         m.ensureLoaded(this);
       }
     }
-    future.whenComplete((v, e) -> onComplete(r, e));
     if (deadline != Long.MAX_VALUE) {
       r.expiry = resources.timer.schedule(() -> expire(r), t.toNanos(), TimeUnit.NANOSECONDS);
       if (future.isDone()) {
@@ -327,7 +332,8 @@ public final class ModelVersion implements VersionView {
     return CompletableFuture.failedFuture(reason);
   }
 
-  private void onComplete(Request r, Throwable e) {
+  /** Accounts for a request's outcome; called by its {@link RequestFuture} just before the caller sees it. */
+  void accountFor(Request r, Throwable e) {
     if (r.queued) {
       queue.remove(r);
     }
@@ -354,15 +360,18 @@ public final class ModelVersion implements VersionView {
       recent.record(end, end - r.arrivalNanos);
     }
     events.completed(outcome, r.arrivalNanos, r.startNanos, end, e);
-    finishOne();
+    answered();
   }
 
-  private void finishOne() {
-    int left = inFlight.decrementAndGet();
-    if (left == 0 && mux != null) {
+  private void answered() {
+    if (inFlight.decrementAndGet() == 0 && mux != null) {
       mux.onIdle();
     }
-    if (left == 0 && draining) {
+  }
+
+  /** Releases a completed request's drain slot; called by its {@link RequestFuture} after completing it. */
+  void released(Request r) {
+    if (pending.decrementAndGet() == 0 && draining) {
       drainLock.lock();
       try {
         drained.signalAll();
@@ -533,7 +542,7 @@ public final class ModelVersion implements VersionView {
   private boolean awaitDrained(long deadline) {
     drainLock.lock();
     try {
-      while (inFlight.get() > 0) {
+      while (pending.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
