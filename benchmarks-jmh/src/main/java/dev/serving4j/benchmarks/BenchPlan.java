@@ -1,0 +1,214 @@
+package dev.serving4j.benchmarks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.serving4j.BatchingMode;
+import dev.serving4j.Device;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A sweep plan, shaped like TorchServe's benchmark config: the model, the lists of settings to sweep (each
+ * combination of them is run), and the load. Read from JSON; every field is checked and a bad or unknown one is an
+ * error naming it. Example ({@code docs/benchmarks.md} lists every field):
+ * <pre>{@code
+ * {"model": "minilm", "optimizations": ["fp32", "quantized"], "batchSizes": [1, 8, 32], "workers": [1, 2],
+ *  "intraOpThreads": [1, 2], "batchDelay": "5ms", "batchingMode": "adaptive", "maxBatchCost": 512,
+ *  "concurrency": [1, 16, 64], "requests": 1000, "warmup": 200, "input": "corpus:mixed", "devices": ["cpu"],
+ *  "mode": "closed"}
+ * }</pre>
+ *
+ * @param model {@code minilm} (the built-in all-MiniLM-L6-v2) or a path to a serving4j archive
+ * @param optimizations {@code fp32} and/or {@code quantized} (built-in model only)
+ * @param batchSizes values of {@code maxBatchSize} to sweep
+ * @param workers worker counts to sweep
+ * @param intraOpThreads ORT intra-op threads per session to sweep
+ * @param batchDelay {@code maxBatchDelay}
+ * @param batchingMode {@code adaptive} or {@code fixed-delay}
+ * @param maxBatchCost {@code maxBatchCost} (0: none)
+ * @param concurrency closed loop: client counts to sweep
+ * @param rates open loop: arrival rates (requests per second) to sweep
+ * @param requests measured requests per combination
+ * @param warmup unmeasured requests sent first
+ * @param input {@code corpus:mixed}, {@code corpus:short} or a text file, one input per line
+ * @param devices {@code cpu} and/or {@code gpu:N}
+ * @param mode {@code closed} or {@code open}
+ */
+public record BenchPlan(String model, List<String> optimizations, List<Integer> batchSizes, List<Integer> workers,
+    List<Integer> intraOpThreads, String batchDelay, String batchingMode, Long maxBatchCost,
+    List<Integer> concurrency, List<Double> rates, Integer requests, Integer warmup, String input,
+    List<String> devices, String mode) {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s)?");
+
+  /** Fills defaults and checks every field; throws {@link IllegalArgumentException} naming the bad one. */
+  public BenchPlan {
+    model = orDefault(model, "minilm");
+    optimizations = orDefault(optimizations, List.of("fp32"));
+    batchSizes = orDefault(batchSizes, List.of(8));
+    workers = orDefault(workers, List.of(1));
+    intraOpThreads = orDefault(intraOpThreads, List.of(0));
+    batchDelay = orDefault(batchDelay, "5ms");
+    batchingMode = orDefault(batchingMode, "adaptive");
+    maxBatchCost = orDefault(maxBatchCost, 0L);
+    mode = orDefault(mode, "closed");
+    concurrency = orDefault(concurrency, mode.equals("closed") ? List.of(16) : List.of());
+    rates = orDefault(rates, List.of());
+    requests = orDefault(requests, 1000);
+    warmup = orDefault(warmup, 100);
+    input = orDefault(input, Workload.MIXED);
+    devices = orDefault(devices, List.of("cpu"));
+    validate(model, optimizations, batchSizes, workers, intraOpThreads, batchDelay, batchingMode, maxBatchCost,
+        concurrency, rates, requests, warmup, devices, mode);
+  }
+
+  /** Parses a JSON plan. */
+  public static BenchPlan parse(String json) {
+    try {
+      JsonNode tree = JSON.readTree(json);
+      if (tree == null || !tree.isObject()) {
+        throw new IllegalArgumentException("plan must be a JSON object, was: " + abbreviate(json));
+      }
+      return JSON.treeToValue(tree, BenchPlan.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new IllegalArgumentException("unknown plan field '" + e.getPropertyName() + "'; known fields: "
+          + e.getKnownPropertyIds(), e);
+    } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof IllegalArgumentException invalid) {
+        throw invalid; // a field failed validation: its message names it
+      }
+      throw new IllegalArgumentException("plan is not valid JSON for its fields: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The batch delay as a duration. */
+  public Duration batchDelayDuration() {
+    return parseDuration("batchDelay", batchDelay);
+  }
+
+  /** The batching mode as serving4j's enum. */
+  public BatchingMode batchingModeValue() {
+    return batchingMode.equals("adaptive") ? BatchingMode.ADAPTIVE : BatchingMode.FIXED_DELAY;
+  }
+
+  /** Whether the load is open loop (Poisson arrivals at each rate) rather than closed loop. */
+  public boolean openLoop() {
+    return mode.equals("open");
+  }
+
+  /** The load levels swept: client counts (closed loop) or rates (open loop). */
+  public List<Double> loadLevels() {
+    return openLoop() ? rates : concurrency.stream().map(Integer::doubleValue).toList();
+  }
+
+  /** How many combinations a full sweep runs. */
+  public int combinations() {
+    return optimizations.size() * batchSizes.size() * workers.size() * intraOpThreads.size() * loadLevels().size();
+  }
+
+  /** Parses {@code "250us"}, {@code "5ms"}, {@code "2s"} or a bare number of milliseconds. */
+  static Duration parseDuration(String field, String text) {
+    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(field + " must be a duration such as 250us, 5ms or 2s, was '" + text + "'");
+    }
+    double value = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    double nanos = value * switch (unit) {
+      case "us" -> 1e3;
+      case "ms" -> 1e6;
+      default -> 1e9;
+    };
+    return Duration.ofNanos((long) nanos);
+  }
+
+  private static void validate(String model, List<String> optimizations, List<Integer> batchSizes,
+      List<Integer> workers, List<Integer> intraOpThreads, String batchDelay, String batchingMode,
+      long maxBatchCost, List<Integer> concurrency, List<Double> rates, int requests, int warmup,
+      List<String> devices, String mode) {
+    requireOneOf("mode", mode, List.of("closed", "open"));
+    requireOneOf("batchingMode", batchingMode, List.of("adaptive", "fixed-delay"));
+    nonEmpty("optimizations", optimizations).forEach(o -> requireOneOf("optimizations[]", o,
+        List.of("fp32", "quantized")));
+    if (!model.equals("minilm") && !optimizations.equals(List.of("fp32"))) {
+      throw new IllegalArgumentException("optimizations other than [fp32] need the built-in model 'minilm'; "
+          + "model was '" + model + "'");
+    }
+    inRange("batchSizes", batchSizes, 1, 65_536);
+    inRange("workers", workers, 1, 1024);
+    inRange("intraOpThreads", intraOpThreads, 0, 1024);
+    parseDuration("batchDelay", batchDelay);
+    if (maxBatchCost < 0) {
+      throw new IllegalArgumentException("maxBatchCost must be >= 0 (0 = none), was " + maxBatchCost);
+    }
+    if (mode.equals("closed")) {
+      inRange("concurrency", concurrency, 1, 100_000);
+      if (!rates.isEmpty()) {
+        throw new IllegalArgumentException("rates is for mode 'open'; mode 'closed' sweeps concurrency");
+      }
+    } else {
+      nonEmpty("rates", rates).forEach(r -> {
+        if (!(r > 0)) {
+          throw new IllegalArgumentException("rates must be > 0 requests per second, was " + rates);
+        }
+      });
+      if (!concurrency.isEmpty()) {
+        throw new IllegalArgumentException("concurrency is for mode 'closed'; mode 'open' sweeps rates");
+      }
+    }
+    if (requests < 1) {
+      throw new IllegalArgumentException("requests must be >= 1, was " + requests);
+    }
+    if (warmup < 0) {
+      throw new IllegalArgumentException("warmup must be >= 0, was " + warmup);
+    }
+    nonEmpty("devices", devices).forEach(d -> {
+      try {
+        Device.parse(d);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("devices must be 'cpu' or 'gpu:N', was '" + d + "'", e);
+      }
+    });
+  }
+
+  private static <T> List<T> nonEmpty(String field, List<T> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException(field + " must list at least one value");
+    }
+    if (values.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new IllegalArgumentException(field + " must not contain null, was " + values);
+    }
+    return values;
+  }
+
+  private static void inRange(String field, List<Integer> values, int min, int max) {
+    for (int v : nonEmpty(field, values)) {
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(field + " values must be in " + min + ".." + max + ", was " + values);
+      }
+    }
+  }
+
+  private static void requireOneOf(String field, String value, List<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new IllegalArgumentException(field + " must be one of " + allowed + ", was '" + value + "'");
+    }
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+  }
+}

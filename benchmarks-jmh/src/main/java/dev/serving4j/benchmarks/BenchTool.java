@@ -1,0 +1,111 @@
+package dev.serving4j.benchmarks;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * TorchServe's benchmark suite, in process: runs every combination of a plan (or searches them for the best under
+ * a p99 SLA) and writes {@code report.csv}, {@code report.md} and {@code report.svg}. The {@code compare} subcommand
+ * runs serving4j and the peers side by side ({@link CompareCommand}).
+ *
+ * <pre>{@code
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json --out report/
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
+ *     --sla-p99 100ms --full --out report/
+ * }</pre>
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
+    description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg.")
+public final class BenchTool implements Callable<Integer> {
+  /** The plan {@code --quick} runs: two tiny combinations, to prove the tool works. */
+  static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
+      + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1]}";
+
+  @Option(names = "--plan", description = "JSON plan file (see docs/benchmarks.md)")
+  Path plan;
+
+  @Option(names = "--out", defaultValue = "bench-report", description = "output directory (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--sla-p99", description = "p99 SLA, e.g. 100ms: search for the best combination meeting it")
+  String slaP99;
+
+  @Option(names = "--full", description = "with --sla-p99: also run the full sweep, to show how close the search came")
+  boolean full;
+
+  @Option(names = "--quick", description = "run a tiny built-in plan briefly (CI)")
+  boolean quick;
+
+  @Option(names = "--work-dir", description = "where model files are unpacked (default: a temp folder)")
+  Path workDir = MiniLm.defaultDirectory();
+
+  /** Runs the tool. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchTool()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if ((plan == null) == !quick) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --plan or --quick");
+    }
+    BenchPlan p = BenchPlan.parse(quick ? QUICK_PLAN : Files.readString(plan));
+    double sla = slaP99 == null ? 0 : BenchPlan.parseDuration("--sla-p99", slaP99).toNanos() / 1e6;
+    PrintStream log = System.err;
+    SlaSearch.Grid grid = SlaSearch.Grid.of(p);
+    try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
+      if (sla > 0) {
+        SlaSearch.Result search = SlaSearch.hillClimb(grid, sla, runner);
+        report(out.resolve("search"), search.measured(), p, sla, search.best(), String.format(Locale.ROOT,
+            "SLA search: %d of %d combinations measured", search.measured().size(), p.combinations()));
+        if (full) {
+          List<Measurement> all = sweep(grid, runner);
+          Measurement best = SlaSearch.best(all, sla);
+          report(out.resolve("full"), all, p, sla, best, "Full sweep: " + all.size() + " combinations");
+          System.out.println(closeness(search.best(), best, p.openLoop()));
+        }
+      } else {
+        List<Measurement> all = sweep(grid, runner);
+        report(out, all, p, 0, null, "Sweep: " + all.size() + " combinations");
+      }
+    }
+    return 0;
+  }
+
+  private static List<Measurement> sweep(SlaSearch.Grid grid, SweepRunner runner) {
+    List<Measurement> all = new ArrayList<>();
+    for (Combination c : grid.all()) {
+      all.add(runner.apply(c));
+    }
+    return all;
+  }
+
+  private static void report(Path dir, List<Measurement> rows, BenchPlan p, double sla, Measurement best,
+      String heading) {
+    List<Path> files = ReportWriter.write(dir, rows, p.openLoop(), sla, best, heading);
+    System.out.println(heading + (best == null ? "" : "; best: " + best.combination().label(p.openLoop())
+        + String.format(Locale.ROOT, " %.1f req/s, p99 %.1f ms", best.throughput(), best.p99())));
+    files.forEach(f -> System.out.println("  wrote " + f));
+  }
+
+  /** How the search's answer compares with the full sweep's. */
+  static String closeness(Measurement searched, Measurement best, boolean openLoop) {
+    if (best == null) {
+      return "full sweep: no combination met the SLA";
+    }
+    if (searched == null) {
+      return "search found nothing under the SLA; the full sweep's best is " + best.combination().label(openLoop);
+    }
+    return String.format(Locale.ROOT, "search: %s (%.1f req/s); full sweep: %s (%.1f req/s); search/full = %.2f",
+        searched.combination().label(openLoop), searched.throughput(), best.combination().label(openLoop),
+        best.throughput(), searched.throughput() / best.throughput());
+  }
+}

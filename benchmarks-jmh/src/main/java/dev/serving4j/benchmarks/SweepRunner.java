@@ -1,0 +1,127 @@
+package dev.serving4j.benchmarks;
+
+import dev.serving4j.ModelArchive;
+import dev.serving4j.examples.DirectOrtEmbedder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * Runs one combination of a plan: serves the model with the combination's settings (a server is reused while only
+ * the load changes), sends the warmup, then the measured requests, and turns what the clients and serving4j saw into
+ * a {@link Measurement}.
+ */
+final class SweepRunner implements Function<Combination, Measurement>, AutoCloseable {
+  private static final int ACCURACY_TEXTS = 200;
+
+  private final BenchPlan plan;
+  private final Path workDir;
+  private final List<String> texts;
+  private final PrintStream log;
+  private final ExecutorService blockingPool = LoadRunner.blockingPool();
+  private Combination serving;
+  private Serving4jEmbedder embedder;
+  private double quantizedCosine = Double.NaN;
+
+  SweepRunner(BenchPlan plan, Path workDir, PrintStream log) {
+    this.plan = plan;
+    this.workDir = workDir;
+    this.texts = Workload.texts(plan.input());
+    this.log = log;
+  }
+
+  @Override
+  public Measurement apply(Combination c) {
+    try {
+      Serving4jEmbedder server = serve(c);
+      String label = c.label(plan.openLoop());
+      if (plan.warmup() > 0) {
+        run(server, c, plan.warmup(), new Progress(log, label + " warmup", plan.warmup()));
+      }
+      server.stats().reset();
+      ProcessStats process = new ProcessStats();
+      LoadRunner.Outcome outcome = run(server, c, plan.requests(), new Progress(log, label, plan.requests()));
+      ServingStats.Snapshot s = server.stats().snapshot();
+      return new Measurement(c, outcome.throughput(), outcome.latencyMillis(50), outcome.latencyMillis(90),
+          outcome.latencyMillis(99), outcome.latencyMicros().getMean() / 1e3, outcome.errorRate(), s.queueP50(),
+          s.queueP90(), s.queueP99(), s.inferenceMean(), s.preprocessMean(), s.postprocessMean(), s.meanBatchSize(),
+          process.cpuPercent(), ProcessStats.heapMb(), ProcessStats.rssMb(), cosineToFp32(c.optimization()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring " + c, e);
+    }
+  }
+
+  private LoadRunner.Outcome run(Serving4jEmbedder server, Combination c, int requests, Progress progress)
+      throws InterruptedException {
+    if (plan.openLoop()) {
+      return LoadRunner.openLoop(texts, c.load(), requests, t -> server.embedAsync(t, blockingPool),
+          progress::step, 42);
+    }
+    return LoadRunner.closedLoop(texts, (int) c.load(), requests, server::embed, progress::step);
+  }
+
+  private Serving4jEmbedder serve(Combination c) {
+    if (c.sameServing(serving)) {
+      return embedder;
+    }
+    closeServer();
+    Path archive = archive(c.optimization());
+    embedder = new Serving4jEmbedder(archive, cfg -> {
+      cfg.workers(c.workers()).maxBatchSize(c.batchSize()).maxBatchDelay(plan.batchDelayDuration())
+          .batchingMode(plan.batchingModeValue()).maxBatchCost(plan.maxBatchCost()).maxQueueSize(1_000_000)
+          .devices(plan.devices().toArray(String[]::new));
+      if (c.intraOpThreads() > 0) {
+        cfg.engineOption("intraOpThreads", Integer.toString(c.intraOpThreads()));
+      }
+    });
+    serving = c;
+    return embedder;
+  }
+
+  private Path archive(String optimization) {
+    if (!plan.model().equals("minilm")) {
+      try (ModelArchive checked = ModelArchive.open(Path.of(plan.model()))) {
+        return checked.source();
+      }
+    }
+    return (optimization.equals("quantized") ? MiniLm.QUANTIZED : MiniLm.FP32).archive(workDir);
+  }
+
+  /** Mean cosine of the quantized model's vectors to fp32's over the first texts, computed once. */
+  private double cosineToFp32(String optimization) {
+    if (optimization.equals("fp32")) {
+      return 1;
+    }
+    if (Double.isNaN(quantizedCosine)) {
+      List<String> sample = texts.subList(0, Math.min(ACCURACY_TEXTS, texts.size()));
+      try (DirectOrtEmbedder fp32 = new DirectOrtEmbedder(MiniLm.FP32.files(workDir));
+          DirectOrtEmbedder q = new DirectOrtEmbedder(MiniLm.QUANTIZED.files(workDir))) {
+        double sum = 0;
+        for (String text : sample) {
+          sum += Pooling.cosine(fp32.embed(text), q.embed(text));
+        }
+        quantizedCosine = sum / sample.size();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot compare quantized vectors with fp32", e);
+      }
+    }
+    return quantizedCosine;
+  }
+
+  private void closeServer() {
+    if (embedder != null) {
+      embedder.close();
+      embedder = null;
+      serving = null;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closeServer();
+    LoadRunner.shutdown(blockingPool);
+  }
+}
