@@ -41,6 +41,17 @@ public enum EmbedderType {
       return serving4j(variant, directory, BatchingMode.ADAPTIVE, 2);
     }
   },
+  /**
+   * serving4j with the demo's defaults ({@code MiniLmArchive}): one worker with two intra-op threads (both cores on
+   * one run, so a lone request is as fast as raw ORT's), batches of up to 16 under a 512-token budget.
+   */
+  SERVING4J_DEMO_DEFAULTS {
+    @Override
+    Embedder create(MiniLm variant, Path directory) {
+      return new Serving4jEmbedder(variant.archive(directory), cfg -> cfg.workers(1).maxBatchSize(16)
+          .maxBatchCost(512).maxQueueSize(100_000).engineOption("intraOpThreads", "2"));
+    }
+  },
   /** One ORT session shared by all threads, one request per run: what an application does without serving4j. */
   RAW_ORT {
     @Override

@@ -42,6 +42,8 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   private String output;
   private boolean normalize;
   private boolean typeIds;
+  private boolean exactCost;
+  private int maxLength;
 
   /** Creates an uninitialized handler. */
   public EmbeddingHandler() {}
@@ -59,6 +61,12 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("handler property 'maxLength' must be >= 2, was " + maxLength);
     }
     normalize = Boolean.parseBoolean(context.property("normalize", "true").trim());
+    String cost = context.property("cost", "estimate").trim();
+    if (!cost.equals("estimate") && !cost.equals("tokens")) {
+      throw new InvalidConfigException("handler property 'cost' must be 'estimate' or 'tokens', was '" + cost + "'");
+    }
+    exactCost = cost.equals("tokens");
+    this.maxLength = maxLength;
     Path file = context.modelDirectory().resolve(context.property("tokenizer", "tokenizer.json"));
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
@@ -100,10 +108,19 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
     return text == null || text.isBlank() ? 0 : tokenizer.encode(text).getIds().length;
   }
 
-  /** A text's cost for cost-aware batching ({@code maxBatchCost}): its token count, as padding makes it. */
+  /**
+   * A text's cost for cost-aware batching ({@code maxBatchCost}), in tokens. With {@code cost=estimate} (the
+   * default) it is estimated from the text's length (about four characters per token, plus the two special tokens)
+   * without tokenizing: the caller's thread would otherwise tokenize every text twice. Measured on one caller, the
+   * exact count made serving4j's p50 1.32x raw ORT's on mixed sentences; the estimate 1.01x. {@code cost=tokens}
+   * counts exactly.
+   */
   @Override
   public long cost(String text) {
-    return tokenCount(text);
+    if (exactCost) {
+      return tokenCount(text);
+    }
+    return text == null ? 0 : Math.min(maxLength, (text.length() + 3) / 4 + 2);
   }
 
   @Override
@@ -140,7 +157,30 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   @Override
   public Object inference(Object preprocessed, Batch<String> batch) {
     Prepared p = (Prepared) preprocessed;
-    return new Inferred(p, p.items.isEmpty() ? null : model.run(p.inputs).get(output));
+    if (p.items.isEmpty()) {
+      return new Inferred(p, null);
+    }
+    long[] shape = outputShape(p);
+    if (shape == null) {
+      return new Inferred(p, model.run(p.inputs).get(output));
+    }
+    Tensor hidden = Tensor.zeros(DType.FLOAT32, shape); // pinned: ONNX Runtime writes here, no copy out
+    model.runInto(p.inputs, Map.of(output, hidden));
+    return new Inferred(p, hidden);
+  }
+
+  /** The output's shape for this batch when every dimension is known before the run, else null. */
+  private long[] outputShape(Prepared p) {
+    long[] spec = model.outputs().get(output).shape();
+    long[] shape = new long[spec.length];
+    shape[0] = p.items.size();
+    for (int d = 1; d < spec.length; d++) {
+      shape[d] = d == 1 && spec.length == 3 ? p.padded.maxLength() : spec[d];
+      if (shape[d] < 0) {
+        return null;
+      }
+    }
+    return shape;
   }
 
   @Override

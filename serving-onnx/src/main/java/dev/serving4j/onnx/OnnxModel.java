@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -133,12 +134,68 @@ public final class OnnxModel implements EngineModel {
         }
         return out;
       } finally {
-        result.forEach(e -> tracker.forget(e.getValue()));
-        result.close();
+        release(result);
       }
     } finally {
       in.values().forEach(tracker::close);
     }
+  }
+
+  /**
+   * Runs the model on {@code values} and writes the named outputs straight into {@code outputs}' buffers (pinned,
+   * pre-allocated outputs: no copy out). Use it when the output shapes are known before the run, as a padded batch's
+   * are. Outputs not named are not computed.
+   *
+   * @throws InvalidInputException when an input, or an output's name, dtype or fixed dimensions, does not match the
+   *     model (checked before native code runs), or ONNX Runtime rejects an output shape
+   */
+  public void runInto(Map<String, Tensor> values, Map<String, Tensor> outputs) {
+    validate(values);
+    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+      TensorSpec spec = this.outputs.get(e.getKey());
+      Tensor t = e.getValue();
+      if (spec == null || t == null || t.dtype() != spec.dtype() || !fits(spec.shape(), t.shape())) {
+        throw new InvalidInputException("output '" + e.getKey() + "' of model " + model + " must be "
+            + (spec == null ? "one of " + this.outputs.keySet() : spec.describe()) + ", was "
+            + (t == null ? "null" : t.toString()));
+      }
+    }
+    Map<String, OnnxTensor> in = new LinkedHashMap<>();
+    Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Tensor> e : values.entrySet()) {
+        in.put(e.getKey(), createTensor(e.getValue()));
+      }
+      for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+        pinned.put(e.getKey(), createTensor(e.getValue()));
+      }
+      release(execute(in, pinned)); // pinned outputs are ours, not the result's: we close them below
+    } finally {
+      in.values().forEach(tracker::close);
+      pinned.values().forEach(tracker::close);
+    }
+  }
+
+  /** Closes a result and the outputs it owns, keeping the live-tensor count right. */
+  private void release(OrtSession.Result result) {
+    for (int i = 0; i < result.size(); i++) {
+      if (result.isResultOwner(i)) {
+        tracker.forget(result.get(i));
+      }
+    }
+    result.close();
+  }
+
+  private static boolean fits(long[] spec, long[] actual) {
+    if (spec.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < spec.length; i++) {
+      if (spec[i] >= 0 && spec[i] != actual[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -172,13 +229,22 @@ public final class OnnxModel implements EngineModel {
   }
 
   private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values) {
+    return execute(values, Map.of());
+  }
+
+  private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values, Map<String, OnnxTensor> pinned) {
     requireOpen();
     try (RunOptions options = new RunOptions()) {
       RunGuard guard = new RunGuard(options);
       Future<?> abort = timeout.isZero() ? null : timer.schedule(guard::terminate, timeout.toNanos());
       try {
-        OrtSession.Result result = session.run(values, options);
-        result.forEach(e -> tracker.track(e.getValue()));
+        OrtSession.Result result = pinned.isEmpty() ? session.run(values, options)
+            : session.run(values, Set.of(), pinned, options); // requested outputs are those not pinned
+        for (int i = 0; i < result.size(); i++) {
+          if (result.isResultOwner(i)) {
+            tracker.track(result.get(i));
+          }
+        }
         return result;
       } catch (OrtException e) {
         if (guard.finish()) {

@@ -97,6 +97,14 @@ public final class Tensor {
     return new Tensor(dtype, shape.clone(), b);
   }
 
+  /**
+   * A zero-filled tensor of {@code dtype} and {@code shape} in a direct native-order buffer: the output buffer to
+   * pass to {@link OnnxModel#runInto}, which ONNX Runtime then writes into without a copy.
+   */
+  public static Tensor zeros(DType dtype, long... shape) {
+    return new Tensor(dtype, shape.clone(), allocate(dtype, shape, checkedCount(shape)));
+  }
+
   /** Takes ownership of a direct, native-order buffer already sized for the shape; no copy. */
   static Tensor adopt(DType dtype, ByteBuffer direct, long[] shape) {
     if (!direct.isDirect() || direct.order() != ByteOrder.nativeOrder() || direct.position() != 0

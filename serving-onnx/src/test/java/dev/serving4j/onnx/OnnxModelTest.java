@@ -58,6 +58,27 @@ class OnnxModelTest {
   }
 
   @Test
+  void pinnedOutputsAreWrittenInPlace() {
+    try (OnnxModel model = engines.load("matmul_add.onnx")) {
+      Tensor y = Tensor.zeros(DType.FLOAT32, 2, 3);
+      model.runInto(Map.of("x", Tensor.of(X, 2, 4)), Map.of("y", y));
+      assertArrayEquals(new float[] {1.0f, 2.1f, 3.2f, 5.2f, 6.8f, 8.4f}, y.toFloatArray(), 1e-5f);
+    }
+  }
+
+  @Test
+  void aPinnedOutputOfTheWrongTypeOrShapeIsRejectedBeforeNativeCode() {
+    try (OnnxModel model = engines.load("matmul_add.onnx")) {
+      Map<String, Tensor> in = Map.of("x", Tensor.of(X, 2, 4));
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> model.runInto(in, Map.of("y", Tensor.zeros(DType.INT64, 2, 3))));
+      assertTrue(e.getMessage().contains("output 'y'"), e.getMessage());
+      assertThrows(InvalidInputException.class, () -> model.runInto(in, Map.of("y", Tensor.zeros(DType.FLOAT32, 2, 4))));
+      assertThrows(InvalidInputException.class, () -> model.runInto(in, Map.of("z", Tensor.zeros(DType.FLOAT32, 2, 3))));
+    }
+  }
+
+  @Test
   void everyDtypeGoesInAndComesOut() {
     check("dtype_float16.onnx", Tensor.ofFloat16(new float[] {0.5f, -1, 2}, 1, 3),
         Tensor.ofFloat16(new float[] {0.5f, -1, 2}, 1, 3));
