@@ -16,21 +16,25 @@ public final class MiniLmArchive {
   /** The model version. */
   public static final String VERSION = "1";
 
-  /** Workers: one, owning the whole CPU through ORT's intra-op threads. */
-  public static final int WORKERS = 1;
+  /*
+   * The defaults suit the demo's load, 64 callers on 2 cores. Measured in one quiet run (3,000 sentences): 2 workers
+   * x 1 intra-op thread, batches of up to 8 under a 256-token budget served 0.91x plain ORT's throughput with 0.71x
+   * its p99; 1 worker x 2 threads (batches of 16, budget 512) 0.78x with 0.93x. The second layout answers a lone
+   * request as fast as plain ORT (one run on both cores); see docs/tuning.md. Without a token budget, batches padded
+   * to their longest sentence ran at 0.40x plain ORT (same run, busy machine, batches of 16).
+   */
 
-  /** ORT intra-op threads of the one session. */
-  public static final int INTRA_OP_THREADS = 2;
+  /** Workers: one per core. */
+  public static final int WORKERS = 2;
+
+  /** ORT intra-op threads per worker (the workers share one session). */
+  public static final int INTRA_OP_THREADS = 1;
 
   /** Most requests per batch. */
-  public static final int MAX_BATCH_SIZE = 16;
+  public static final int MAX_BATCH_SIZE = 8;
 
-  /**
-   * Padded-token budget per batch: batch-mates of similar length, so little is spent on padding. Measured in one
-   * run on 2 busy cores (1,500 sentences, 64 threads, maxBatchSize 16): without a budget serving4j ran at 0.40x
-   * plain ORT's throughput (padding to the longest); with 512 at 1.06x.
-   */
-  public static final long MAX_BATCH_COST = 512;
+  /** Padded-token budget per batch: batch-mates of similar length, so little is spent on padding. */
+  public static final long MAX_BATCH_COST = 256;
 
   private static final String WARMUP = "Serving models in process avoids a network hop.\n"
       + "Dynamic batching groups concurrent requests into one run of the model.\n";
