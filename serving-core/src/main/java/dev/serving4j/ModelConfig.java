@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * <p>Precedence: the archive's {@code config} section gives defaults, {@code register(archive, overrides)} overrides
  * them, and runtime calls such as {@link ModelServer#scaleWorkers} override both. Every field, its default and its
  * valid range is listed in {@code docs/configuration.md}.
+ *
+ * <p>Long only because it holds every serving knob (twenty-odd fields, each with an accessor, a validating setter
+ * and javadoc); the parsing of manifest values lives in {@code ConfigMaps}.
  */
 public final class ModelConfig {
   /** The configuration used when nothing is specified. */

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * One registered model version at run time: its queue, its workers, its engine and its counters. The request path
  * is {@link #submit} → {@link RequestQueue} → {@link Worker} → {@link BatchRunner}; every accepted request's future
  * completes exactly once, and {@link #close} does not return before each one has.
+ *
+ * <p>This is the hub every part of a version reports to (workers, batch runner, request futures, autoscaler,
+ * multiplexer), so it is longer than most classes: admission ({@link #submit}), accounting ({@code accountFor},
+ * {@code released}), worker callbacks, load/unload for multiplexing, and drain-and-close. The decisions live in the
+ * small classes it calls ({@link BatchSelector}, {@link AutoscalePolicy}, {@link Multiplexer}, {@link ResponseCache}).
  */
 public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
@@ -53,8 +58,8 @@ public final class ModelVersion implements VersionView {
   private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
-  /** Answers by the handler's cache key; failed answers are dropped by Caffeine. Null when caching is off. */
-  private final com.github.benmanes.caffeine.cache.AsyncCache<Object, Object> cache;
+  /** Null when caching is off. */
+  private final ResponseCache cache;
   private final String handlerName;
   private final AutoCloseable owned;
   /** Accepted and not yet answered (the gauge, idleness). */
@@ -105,16 +110,7 @@ public final class ModelVersion implements VersionView {
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.events = serverEvents.forVersion(this);
-    this.cache = config.responseCacheSize() == 0 ? null : newCache(config);
-  }
-
-  private static com.github.benmanes.caffeine.cache.AsyncCache<Object, Object> newCache(ModelConfig c) {
-    var builder = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(c.responseCacheSize());
-    if (!c.responseCacheTtl().isZero()) {
-      builder.expireAfterWrite(c.responseCacheTtl());
-    }
-    // The loader only queues a request; completing it happens on a worker, so no executor hop is needed.
-    return builder.executor(Runnable::run).buildAsync();
+    this.cache = config.responseCacheSize() == 0 ? null : new ResponseCache(config);
   }
 
   /**
@@ -270,22 +266,10 @@ public final class ModelVersion implements VersionView {
     if (cacheKey == null) {
       return enqueue(input, timeout, priority, cost, key);
     }
-    boolean[] missed = new boolean[1];
-    CompletableFuture<Object> shared = cache.get(cacheKey, (k, executor) -> {
-      missed[0] = true;
-      return enqueue(input, timeout, priority, cost, key);
-    });
-    if (!missed[0] && shared.isCompletedExceptionally()) {
-      // A failure is never an answer to keep: Caffeine drops it too, but possibly only after its caller saw it.
-      cache.asMap().remove(cacheKey, shared);
-      shared = cache.get(cacheKey, (k, executor) -> {
-        missed[0] = true;
-        return enqueue(input, timeout, priority, cost, key);
-      });
-    }
-    (missed[0] ? stats.cacheMisses : stats.cacheHits).increment();
-    events.cacheLookup(!missed[0]);
-    return shared.copy(); // one caller cancelling its copy does not cancel the answer others share
+    ResponseCache.Lookup lookup = cache.get(cacheKey, () -> enqueue(input, timeout, priority, cost, key));
+    (lookup.miss() ? stats.cacheMisses : stats.cacheHits).increment();
+    events.cacheLookup(!lookup.miss());
+    return lookup.future();
   }
 
   private CompletableFuture<Object> enqueue(Object input, Duration timeout, int priority, long cost, Object key) {
