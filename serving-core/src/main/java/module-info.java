@@ -1,0 +1,16 @@
+/**
+ * serving4j's core: the public API ({@code dev.serving4j}) and the engine/handler SPI ({@code dev.serving4j.spi}).
+ * Everything under {@code dev.serving4j.internal} is implementation and is not exported.
+ */
+module dev.serving4j.core {
+  requires com.fasterxml.jackson.databind;
+  requires com.github.benmanes.caffeine;
+  requires transitive micrometer.core;
+  requires org.slf4j;
+
+  exports dev.serving4j;
+  exports dev.serving4j.spi;
+
+  uses dev.serving4j.spi.EngineProvider;
+  uses dev.serving4j.spi.HandlerProvider;
+}
