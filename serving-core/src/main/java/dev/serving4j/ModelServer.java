@@ -64,7 +64,7 @@ public final class ModelServer implements AutoCloseable {
   private volatile boolean closed;
 
   private ModelServer(Builder b) {
-    this.resources = new ServerResources(b.name, b.restartBackoffInitial, b.restartBackoffMax);
+    this.resources = new ServerResources(b.name, b.restartBackoffInitial, b.restartBackoffMax, b.ticker);
     this.handlers = new HandlerResolver(b.handlerAliases, b.classLoader, b.handlerClassFilter);
     this.engines = new EngineLookup(b.classLoader);
     this.drainTimeout = b.drainTimeout;
@@ -432,6 +432,7 @@ public final class ModelServer implements AutoCloseable {
     private final List<ServingEventListener> listeners = new ArrayList<>();
     private boolean percentileHistograms;
     private long maxLoaded = Long.MAX_VALUE;
+    private Ticker ticker = Ticker.system();
 
     private Builder() {}
 
@@ -537,6 +538,12 @@ public final class ModelServer implements AutoCloseable {
         throw new InvalidConfigException("maxLoadedModels must be >= 1, was " + budget);
       }
       maxLoaded = budget;
+      return this;
+    }
+
+    /** The time source of scheduling decisions (see {@link Ticker}); for tests. Default {@link Ticker#system()}. */
+    public Builder ticker(Ticker value) {
+      ticker = Objects.requireNonNull(value, "ticker");
       return this;
     }
 

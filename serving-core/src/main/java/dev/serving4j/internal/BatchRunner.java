@@ -46,7 +46,7 @@ final class BatchRunner {
   /** Runs the stages once; completes the batch on success, returns the failure otherwise. */
   private Failure attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
     version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
-    long start = System.nanoTime();
+    long start = version.resources.ticker.read();
     for (Request r : batch.requests()) {
       r.startNanos = start;
     }
@@ -58,13 +58,13 @@ final class BatchRunner {
     long t2 = start;
     try {
       Object pre = handler.preprocess(batch);
-      t1 = System.nanoTime();
+      t1 = version.resources.ticker.read();
       stage = "inference";
       Object inferred = handler.inference(pre, batch);
-      t2 = System.nanoTime();
+      t2 = version.resources.ticker.read();
       stage = "postprocess";
       List<Object> outputs = handler.postprocess(inferred, batch);
-      long t3 = System.nanoTime();
+      long t3 = version.resources.ticker.read();
       // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
       version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, false);
       complete(batch, outputs);
@@ -83,7 +83,7 @@ final class BatchRunner {
   }
 
   private void recordFailed(Worker worker, RunningBatch batch, String stage, long start, long t1, long t2) {
-    long now = System.nanoTime();
+    long now = version.resources.ticker.read();
     long pre = stage.equals("preprocess") ? now - start : t1 - start;
     long inf = stage.equals("inference") ? now - t1 : stage.equals("postprocess") ? t2 - t1 : 0;
     long post = stage.equals("postprocess") ? now - t2 : 0;

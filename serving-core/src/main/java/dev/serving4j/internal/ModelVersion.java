@@ -77,7 +77,7 @@ public final class ModelVersion implements VersionView {
   private volatile boolean accepting = true;
   private volatile boolean closed;
   private volatile boolean loaded = true;
-  private volatile long lastUsedNanos = System.nanoTime();
+  private volatile long lastUsedNanos;
   private volatile Multiplexer mux;
   private volatile boolean draining;
 
@@ -106,7 +106,8 @@ public final class ModelVersion implements VersionView {
     this.owned = owned;
     this.handlerName = manifest.handler();
     this.inputType = handlerFactory.get().inputType();
-    this.queue = new RequestQueue(config);
+    this.queue = new RequestQueue(config, resources.ticker);
+    this.lastUsedNanos = resources.ticker.read();
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.events = serverEvents.forVersion(this);
@@ -159,7 +160,7 @@ public final class ModelVersion implements VersionView {
   private void autoscale() {
     ModelConfig c = current;
     if (c.maxWorkers() > c.minWorkers() && accepting && loaded) {
-      pool.autoscale(AutoscalePolicy.of(c), System.nanoTime(), queue.oldestArrivalNanos());
+      pool.autoscale(AutoscalePolicy.of(c), resources.ticker.read(), queue.oldestArrivalNanos());
     }
   }
 
@@ -273,7 +274,7 @@ public final class ModelVersion implements VersionView {
   }
 
   private CompletableFuture<Object> enqueue(Object input, Duration timeout, int priority, long cost, Object key) {
-    long now = System.nanoTime();
+    long now = resources.ticker.read();
     Duration t = timeout != null ? timeout : config.timeoutFor(priority);
     long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();
     RequestFuture future = new RequestFuture(this);
@@ -339,7 +340,7 @@ public final class ModelVersion implements VersionView {
       stats.failed.increment();
       outcome = VersionEvents.Outcome.FAILED;
     }
-    long end = System.nanoTime();
+    long end = resources.ticker.read();
     if (e == null) {
       recent.record(end, end - r.arrivalNanos);
     }
@@ -366,7 +367,7 @@ public final class ModelVersion implements VersionView {
   }
 
   void expire(Request r) {
-    long waitedMs = (System.nanoTime() - r.arrivalNanos) / 1_000_000;
+    long waitedMs = (resources.ticker.read() - r.arrivalNanos) / 1_000_000;
     String where = r.startNanos == 0 ? "while queued" : "while running";
     r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
         + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));

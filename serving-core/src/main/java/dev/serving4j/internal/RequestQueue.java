@@ -36,8 +36,11 @@ final class RequestQueue {
   private int size;
   private boolean closed;
 
-  RequestQueue(ModelConfig config) {
+  private final dev.serving4j.Ticker ticker;
+
+  RequestQueue(ModelConfig config, dev.serving4j.Ticker ticker) {
     this.config = config;
+    this.ticker = ticker;
     this.selector = new BatchSelector(config);
     this.delayNanos = config.maxBatchDelay().toNanos();
     int levels = config.priorityLevels();
@@ -126,12 +129,12 @@ final class RequestQueue {
           changed.await();
           continue;
         }
-        long waitNanos = batchWaitNanos(System.nanoTime());
+        long waitNanos = batchWaitNanos(ticker.read());
         if (waitNanos > 0 && !closed) {
           changed.awaitNanos(waitNanos);
           continue;
         }
-        batch = selector.select(heads, System.nanoTime(), late, stale);
+        batch = selector.select(heads, ticker.read(), late, stale);
         batch.forEach(this::unlink);
         late.forEach(this::unlink);
         stale.forEach(this::unlink);

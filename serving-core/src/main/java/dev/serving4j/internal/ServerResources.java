@@ -13,10 +13,13 @@ public final class ServerResources implements AutoCloseable {
   final Duration restartBackoffInitial;
   final Duration restartBackoffMax;
   final String name;
+  final dev.serving4j.Ticker ticker;
 
-  /** Creates the resources; {@code name} prefixes thread names. */
-  public ServerResources(String name, Duration restartBackoffInitial, Duration restartBackoffMax) {
+  /** Creates the resources; {@code name} prefixes thread names; {@code ticker} times scheduling decisions. */
+  public ServerResources(String name, Duration restartBackoffInitial, Duration restartBackoffMax,
+      dev.serving4j.Ticker ticker) {
     this.name = name;
+    this.ticker = ticker;
     this.restartBackoffInitial = restartBackoffInitial;
     this.restartBackoffMax = restartBackoffMax;
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {

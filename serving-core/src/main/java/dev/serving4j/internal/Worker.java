@@ -30,7 +30,7 @@ final class Worker implements Runnable {
   private volatile boolean stopRequested;
   private volatile Thread thread;
   private volatile RunningBatch current;
-  private volatile long idleSinceNanos = System.nanoTime();
+  private volatile long idleSinceNanos;
   private Handler<Object, Object> handler;
   private WorkerContext context;
 
@@ -38,6 +38,7 @@ final class Worker implements Runnable {
     this.id = id;
     this.device = device;
     this.version = version;
+    this.idleSinceNanos = version.resources.ticker.read();
   }
 
   void start(String threadName) {
@@ -177,7 +178,7 @@ final class Worker implements Runnable {
 
   private void serve() {
     while (!stopRequested) {
-      idleSinceNanos = System.nanoTime();
+      idleSinceNanos = version.resources.ticker.read();
       state = WorkerState.IDLE;
       List<Request> requests;
       try {

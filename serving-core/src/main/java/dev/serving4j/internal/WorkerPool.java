@@ -20,11 +20,12 @@ final class WorkerPool {
   private int nextId;
   private int target;
   private boolean closed;
-  private long lastChangeNanos = System.nanoTime();
+  private long lastChangeNanos;
 
   WorkerPool(ModelVersion version, List<Device> devices) {
     this.version = version;
     this.devices = devices;
+    this.lastChangeNanos = version.resources.ticker.read();
   }
 
   /**
@@ -39,7 +40,7 @@ final class WorkerPool {
       }
       List<Worker> live = live();
       target = Math.max(min, Math.min(max, live.size()));
-      lastChangeNanos = System.nanoTime();
+      lastChangeNanos = version.resources.ticker.read();
       for (int i = live.size(); i < target; i++) {
         startWorker();
       }

@@ -1,0 +1,81 @@
+package dev.serving4j;
+
+import static dev.serving4j.Servers.archive;
+import static dev.serving4j.Servers.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scheduling decisions driven by an injected clock: hours pass in microseconds, nothing waits for them. */
+class TickerTest {
+  @TempDir Path dir;
+  final AtomicLong now = new AtomicLong();
+  final TestHandler.Probe probe = new TestHandler.Probe("v1");
+  final ModelServer server = ModelServer.builder()
+      .handler("test", () -> new TestHandler(probe))
+      .ticker(now::get)
+      .build();
+
+  @AfterEach
+  void closeServer() {
+    probe.open();
+    server.close();
+  }
+
+  private void advance(Duration d) {
+    now.addAndGet(d.toNanos());
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedWhileQueuedIsNotStarted() throws Exception {
+    server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 1)));
+    probe.close();
+    CompletableFuture<String> blocker = server.predict("m", "blocker");
+    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
+    // An hour-long deadline: the real-time timer will not fire during this test.
+    CompletableFuture<String> late = server.predict("m", "late", PredictOptions.timeout(Duration.ofHours(1)));
+    CompletableFuture<String> onTime = server.predict("m", "on-time", PredictOptions.timeout(Duration.ofHours(3)));
+    advance(Duration.ofHours(2));
+    probe.open();
+    blocker.get(10, TimeUnit.SECONDS);
+    Throwable e = QueueTest.cause(late);
+    assertInstanceOf(DeadlineExceededException.class, e);
+    assertTrue(e.getMessage().contains("while queued"), e.getMessage());
+    assertEquals("v1:on-time", onTime.get(10, TimeUnit.SECONDS));
+    assertFalse(probe.allInputs().contains("late"), "an expired request reached the handler");
+  }
+
+  @Test
+  void thePoolGrowsAfterTheQueueWaitAndShrinksAfterTheIdleTime() throws Exception {
+    server.register(archive(dir, "m", "1", Map.of("minWorkers", 1, "maxWorkers", 2, "maxBatchSize", 1,
+        "scaleUpWait", "1h", "scaleDownIdle", "1h", "scaleCooldown", "0ms")));
+    probe.close();
+    List<CompletableFuture<String>> queued = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      queued.add(server.predict("m", "q" + i));
+    }
+    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
+    assertEquals(1, server.describe("m").versions().get(0).workers().size(), "no real time makes an hour pass");
+    advance(Duration.ofHours(1));
+    awaitTrue("a second worker starts", () -> server.describe("m").versions().get(0).workers().size() == 2);
+    probe.open();
+    for (CompletableFuture<String> f : queued) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    advance(Duration.ofHours(2));
+    awaitTrue("the idle worker retires", () -> server.describe("m").versions().get(0).workers().size() == 1);
+  }
+}
