@@ -2,6 +2,7 @@ package dev.serving4j.benchmarks;
 
 import dev.serving4j.ModelArchive;
 import dev.serving4j.examples.DirectOrtEmbedder;
+import dev.serving4j.examples.SemanticSearch;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,7 +102,7 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
           DirectOrtEmbedder q = new DirectOrtEmbedder(MiniLm.QUANTIZED.files(workDir))) {
         double sum = 0;
         for (String text : sample) {
-          sum += Pooling.cosine(fp32.embed(text), q.embed(text));
+          sum += SemanticSearch.cosine(fp32.embed(text), q.embed(text));
         }
         quantizedCosine = sum / sample.size();
       } catch (Exception e) {
