@@ -73,6 +73,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
           + " (handler property 'tokenizer')");
     }
     model = context.loadModel(OnnxModel.class);
+    model.publishLiveTensors(context);
     requireInput("input_ids");
     requireInput("attention_mask");
     typeIds = model.inputs().containsKey("token_type_ids");

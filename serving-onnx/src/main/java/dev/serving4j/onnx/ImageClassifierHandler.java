@@ -60,6 +60,7 @@ public final class ImageClassifierHandler implements Handler<byte[], List<Label>
   @Override
   public void initialize(HandlerContext context) throws IOException {
     model = context.loadModel(OnnxModel.class);
+    model.publishLiveTensors(context);
     TensorSpec in = model.inputs().values().iterator().next();
     TensorSpec out = model.outputs().values().iterator().next();
     long[] s = in.shape();

@@ -334,9 +334,20 @@ public final class OnnxModel implements EngineModel {
     }
   }
 
-  /** Native tensors of this model's engine not closed yet (for leak checks in tests). */
-  int liveTensors() {
+  /**
+   * Native tensors (inputs, outputs, results) of this model's engine that are not closed yet: 0 between runs when
+   * nothing leaks. The built-in handlers publish it as the gauge {@code serving4j.custom.onnx.native.tensors}.
+   */
+  public int liveTensors() {
     return tracker.live();
+  }
+
+  /**
+   * Publishes {@link #liveTensors()} as the handler metric {@code onnx.native.tensors} of {@code context}
+   * ({@code serving4j.custom.onnx.native.tensors}, tagged with the model and version); a no-op without a registry.
+   */
+  public void publishLiveTensors(dev.serving4j.HandlerContext context) {
+    context.metrics().gauge("onnx.native.tensors", this, OnnxModel::liveTensors);
   }
 
   /** Releases this worker's share of the session; the last worker's close closes it. Idempotent. */

@@ -41,6 +41,7 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
   @Override
   public void initialize(HandlerContext context) {
     model = context.loadModel(OnnxModel.class);
+    model.publishLiveTensors(context);
     for (TensorSpec in : model.inputs().values()) {
       if (!in.hasDynamicBatch()) {
         throw new InvalidConfigException("model " + model.modelName() + " cannot be served by the tensor handler: "

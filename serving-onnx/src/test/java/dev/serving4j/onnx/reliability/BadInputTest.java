@@ -41,7 +41,7 @@ class BadInputTest {
   private final CountDownLatch gate = new CountDownLatch(1);
   private final CountDownLatch held = new CountDownLatch(1);
   private final Map<String, Tensor> hold = x(1, 0, 0, 0);
-  private final ModelServer server = ModelServer.builder().name("badinput")
+  private final ModelServer server = ModelServer.builder().name("badinput").meterRegistry(handlers.registry)
       .handler("gated-tensor", () -> new Gated(handlers.create())).build();
 
   @AfterEach

@@ -2,14 +2,12 @@ package dev.serving4j.onnx.reliability;
 
 import dev.serving4j.ModelArchive;
 import dev.serving4j.onnx.TensorHandler;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Archives of the tiny test models, and a window on the native tensors a served model still holds. */
 final class OnnxFixtures {
@@ -45,36 +43,23 @@ final class OnnxFixtures {
   }
 
   /**
-   * Creates {@link TensorHandler}s and remembers them, so a test can read the engine's count of live native
-   * tensors. That count ({@code OnnxEngine.liveTensors()}) is package-private and the engine of a served model is
-   * not reachable from a {@code ModelServer}; until an accessor exists (see docs/reliability.md) it is read by
-   * reflection through a handler's {@code OnnxModel}, which shares its engine's tracker.
+   * Creates {@link TensorHandler}s and reads their engine's count of live native tensors from the gauge the
+   * built-in handlers publish ({@code serving4j.custom.onnx.native.tensors}); build the server with
+   * {@code .meterRegistry(handlers.registry)}.
    */
   static final class TrackedHandlers {
-    final List<TensorHandler> created = new CopyOnWriteArrayList<>();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     TensorHandler create() {
-      TensorHandler h = new TensorHandler();
-      created.add(h);
-      return h;
+      return new TensorHandler();
     }
 
     int liveTensors() {
-      try {
-        Field model = TensorHandler.class.getDeclaredField("model");
-        model.setAccessible(true);
-        for (TensorHandler h : created) {
-          Object m = model.get(h);
-          if (m != null) {
-            Method live = m.getClass().getDeclaredMethod("liveTensors");
-            live.setAccessible(true);
-            return (int) live.invoke(m);
-          }
-        }
-        throw new IllegalStateException("no initialized tensor handler");
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read the live tensor count", e);
+      Gauge gauge = registry.find("serving4j.custom.onnx.native.tensors").gauge();
+      if (gauge == null) {
+        throw new IllegalStateException("no initialized tensor handler published its gauge");
       }
+      return (int) gauge.value();
     }
   }
 }

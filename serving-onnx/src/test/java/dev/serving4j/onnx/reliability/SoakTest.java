@@ -65,7 +65,7 @@ class SoakTest {
     long[] latencies = new long[n];
     LongAdder wrong = new LongAdder();
     LongAdder failed = new LongAdder();
-    try (ModelServer server = ModelServer.builder().name("soak").handler("tracked-tensor", handlers::create)
+    try (ModelServer server = ModelServer.builder().name("soak").meterRegistry(handlers.registry).handler("tracked-tensor", handlers::create)
         .build()) {
       server.register(OnnxFixtures.matmulArchive(dir, "tracked-tensor", Map.of("workers", 2, "maxBatchSize", 32,
           "engineOptions", Map.of("intraOpThreads", 1, "intraOpSpinning", false))));
