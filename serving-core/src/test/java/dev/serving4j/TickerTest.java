@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Scheduling decisions driven by an injected clock: hours pass in microseconds, nothing waits for them. */
 class TickerTest {
   @TempDir Path dir;
-  final AtomicLong now = new AtomicLong();
+  final AtomicLong now = new AtomicLong(Duration.ofDays(1).toNanos());
   final TestHandler.Probe probe = new TestHandler.Probe("v1");
   final ModelServer server = ModelServer.builder()
       .handler("test", () -> new TestHandler(probe))

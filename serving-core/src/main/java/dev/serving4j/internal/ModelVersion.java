@@ -373,10 +373,6 @@ public final class ModelVersion implements VersionView {
         + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));
   }
 
-  void expireLate(Request r) {
-    expire(r);
-  }
-
   @SuppressWarnings("unchecked")
   Handler<Object, Object> newHandler() {
     Handler<?, ?> h = handlerFactory.get();

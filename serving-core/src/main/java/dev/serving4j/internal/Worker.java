@@ -182,7 +182,7 @@ final class Worker implements Runnable {
       state = WorkerState.IDLE;
       List<Request> requests;
       try {
-        requests = version.queue.take(this::stopRequested, version::expireLate);
+        requests = version.queue.take(this::stopRequested, version::expire);
       } catch (InterruptedException e) {
         continue; // the loop re-checks stopRequested
       }
