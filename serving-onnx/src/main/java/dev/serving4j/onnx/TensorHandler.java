@@ -24,11 +24,13 @@ import java.util.Map;
  * {@link InvalidInputException}. Requests whose dynamic dimensions beyond 0 differ (sequences of different
  * lengths) are not padded, since a generic handler cannot know what padding means to the model; they are run as
  * separate groups of identical shapes, one ONNX Runtime run per group. When several groups run, a failing group
- * fails only its own requests. To pad with a mask, write a handler around {@link PaddedBatch}, as
+ * fails only its own requests. With the handler property {@code bucket=shape} the scheduler keeps shapes apart
+ * instead (see {@link #batchKey}). To pad with a mask, write a handler around {@link PaddedBatch}, as
  * {@link EmbeddingHandler} does.
  */
 public final class TensorHandler implements Handler<Map<String, Tensor>, Map<String, Tensor>> {
   private OnnxModel model;
+  private boolean bucketByShape;
 
   /** Creates an uninitialized handler. */
   public TensorHandler() {}
@@ -42,6 +44,12 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
   public void initialize(HandlerContext context) {
     model = context.loadModel(OnnxModel.class);
     model.publishLiveTensors(context);
+    String bucket = context.property("bucket", "none").trim();
+    if (!bucket.equals("none") && !bucket.equals("shape")) {
+      throw new InvalidConfigException("handler property 'bucket' of model " + model.modelName()
+          + " must be 'none' or 'shape', was '" + bucket + "'");
+    }
+    bucketByShape = bucket.equals("shape");
     for (TensorSpec in : model.inputs().values()) {
       if (!in.hasDynamicBatch()) {
         throw new InvalidConfigException("model " + model.modelName() + " cannot be served by the tensor handler: "
@@ -54,6 +62,17 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
   @Override
   public Class<?> inputType() {
     return Map.class;
+  }
+
+  /**
+   * With handler property {@code bucket=shape}: the request's shape signature (every input's dimensions after 0),
+   * so the scheduler only batches requests of one shape (one ONNX Runtime run per batch), and a request that does
+   * not fit the model is refused before it is queued. Default ({@code bucket=none}): no key; mixed shapes in a
+   * batch run as separate groups.
+   */
+  @Override
+  public Object batchKey(Map<String, Tensor> input) {
+    return bucketByShape ? signature(input) : null;
   }
 
   @Override
