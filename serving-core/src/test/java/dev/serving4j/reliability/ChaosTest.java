@@ -256,7 +256,13 @@ class ChaosTest {
     for (int i = 0; i < 100; i++) {
       assertEquals("out-" + i, clean.get(i).get(30, TimeUnit.SECONDS));
     }
-    assertEquals(4, server.describe("chaos").versions().get(0).workers().size(), "workers after recovery");
+    // A hang still running when the storm ended is retired by the watchdog and replaced; its thread leaves once
+    // interrupted, so the pool settles back to exactly its 4 workers.
+    while (server.describe("chaos").versions().get(0).workers().size() != 4) {
+      assertTrue(System.nanoTime() < deadline,
+          () -> "workers after recovery: " + server.describe("chaos").versions().get(0).workers());
+      Thread.sleep(5);
+    }
   }
 
   private static void checkDeliveries(int n, Chaos chaos, Outcomes outcomes) {
