@@ -75,6 +75,9 @@ class TickerTest {
     for (CompletableFuture<String> f : queued) {
       f.get(10, TimeUnit.SECONDS);
     }
+    // Idleness is measured from when a worker goes back to the queue: let both get there before time moves on.
+    awaitTrue("both workers are idle", () -> server.describe("m").versions().get(0).workers().stream()
+        .allMatch(w -> w.state() == WorkerState.IDLE));
     advance(Duration.ofHours(2));
     awaitTrue("the idle worker retires", () -> server.describe("m").versions().get(0).workers().size() == 1);
   }
