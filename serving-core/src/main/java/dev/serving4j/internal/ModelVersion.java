@@ -14,7 +14,6 @@ import dev.serving4j.WorkerState;
 import dev.serving4j.spi.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +57,7 @@ public final class ModelVersion implements VersionView {
   private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
+  private final boolean needsSchedulingInstance;
   /** Null when caching is off. */
   private final ResponseCache cache;
   private final String handlerName;
@@ -105,7 +105,12 @@ public final class ModelVersion implements VersionView {
     this.resources = resources;
     this.owned = owned;
     this.handlerName = manifest.handler();
-    this.inputType = handlerFactory.get().inputType();
+    Handler<?, ?> probe = handlerFactory.get(); // never initialized: only asked what it declares
+    this.inputType = probe.inputType();
+    // Costs only matter under a budget, cache keys with a cache; batch keys always do. Without any, callers never
+    // run handler code.
+    this.needsSchedulingInstance = (config.maxBatchCost() > 0 && overrides(probe, "cost"))
+        || overrides(probe, "batchKey") || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey"));
     this.queue = new RequestQueue(config, resources.ticker);
     this.lastUsedNanos = resources.ticker.read();
     this.pool = new WorkerPool(this, config.devices());
@@ -119,10 +124,7 @@ public final class ModelVersion implements VersionView {
    * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
-    Handler<?, ?> probe = handlerFactory.get();
-    // Costs only matter under a budget; keys always do. Without either, callers never run handler code.
-    if ((config.maxBatchCost() > 0 && overrides(probe, "cost")) || overrides(probe, "batchKey")
-        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey"))) {
+    if (needsSchedulingInstance) {
       scheduling = startSchedulingHandler();
     }
     pool.resize(config.minWorkers(), config.maxWorkers());
@@ -548,10 +550,5 @@ public final class ModelVersion implements VersionView {
     } catch (Exception e) {
       log.warn("Closing {} of {} failed", c.getClass().getSimpleName(), label(), e);
     }
-  }
-
-  /** Live workers. */
-  public List<ModelDescription.Worker> workers() {
-    return pool.describe();
   }
 }

@@ -1,8 +1,6 @@
 package dev.serving4j.internal;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +63,6 @@ public final class Multiplexer {
     }
   }
 
-  /** Number of versions loaded. */
-  public synchronized int loadedCount() {
-    return loaded.size();
-  }
-
   private void trim(ModelVersion keep) {
     while (used > budget) {
       ModelVersion victim = null;
@@ -98,8 +91,4 @@ public final class Multiplexer {
     overBudget = false;
   }
 
-  /** Versions currently loaded (a copy). */
-  synchronized List<ModelVersion> loaded() {
-    return new ArrayList<>(loaded);
-  }
 }

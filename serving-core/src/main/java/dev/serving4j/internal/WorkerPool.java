@@ -117,10 +117,6 @@ final class WorkerPool {
     workers.remove(w);
   }
 
-  synchronized int liveCount() {
-    return live().size();
-  }
-
   synchronized List<Worker> snapshot() {
     return new ArrayList<>(workers);
   }
