@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.Batch;
-import dev.serving4j.Handler;
-import dev.serving4j.HandlerContext;
 import dev.serving4j.InvalidInputException;
 import dev.serving4j.ModelArchive;
 import dev.serving4j.ModelServer;
@@ -31,45 +29,16 @@ class ShapeBucketTest {
   final CountDownLatch gate = new CountDownLatch(1);
 
   /** The tensor handler, recording each batch's sequence lengths and holding the first batch at the gate. */
-  final class Recording implements Handler<Map<String, Tensor>, Map<String, Tensor>> {
-    final TensorHandler delegate = new TensorHandler();
-
-    @Override
-    public void initialize(HandlerContext context) {
-      delegate.initialize(context);
+  final class Recording extends HeldTensorHandler {
+    Recording() {
+      super(new TensorHandler());
     }
 
     @Override
-    public Class<?> inputType() {
-      return delegate.inputType();
-    }
-
-    @Override
-    public Object batchKey(Map<String, Tensor> input) {
-      return delegate.batchKey(input);
-    }
-
-    @Override
-    public Object preprocess(Batch<Map<String, Tensor>> batch) throws InterruptedException {
+    protected void beforeBatch(Batch<Map<String, Tensor>> batch) throws InterruptedException {
       batchLengths.add(batch.inputs().stream().map(in -> in.get("input_ids").dim(1)).toList());
       held.countDown();
       gate.await(30, TimeUnit.SECONDS);
-      return delegate.preprocess(batch);
-    }
-
-    @Override
-    public Object inference(Object pre, Batch<Map<String, Tensor>> batch) {
-      return delegate.inference(pre, batch);
-    }
-
-    @Override
-    public List<Map<String, Tensor>> postprocess(Object inferred, Batch<Map<String, Tensor>> batch) {
-      return delegate.postprocess(inferred, batch);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.Batch;
-import dev.serving4j.Handler;
-import dev.serving4j.HandlerContext;
 import dev.serving4j.InvalidInputException;
 import dev.serving4j.ModelServer;
 import dev.serving4j.onnx.Tensor;
+import dev.serving4j.onnx.HeldTensorHandler;
 import dev.serving4j.onnx.TensorHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,46 +50,18 @@ class BadInputTest {
   }
 
   /** The tensor handler, held at preprocess while the batch holds the {@link #hold} request and the gate is up. */
-  private final class Gated implements Handler<Map<String, Tensor>, Map<String, Tensor>> {
-    private final TensorHandler delegate;
-
+  private final class Gated extends HeldTensorHandler {
     Gated(TensorHandler delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
-    public void initialize(HandlerContext context) {
-      delegate.initialize(context);
-    }
-
-    @Override
-    public Class<?> inputType() {
-      return delegate.inputType();
-    }
-
-    @Override
-    public Object preprocess(Batch<Map<String, Tensor>> batch) throws InterruptedException {
+    protected void beforeBatch(Batch<Map<String, Tensor>> batch) throws InterruptedException {
       batchSizes.add(batch.size());
       if (batch.inputs().stream().anyMatch(in -> in == hold)) {
         held.countDown();
         gate.await(30, TimeUnit.SECONDS);
       }
-      return delegate.preprocess(batch);
-    }
-
-    @Override
-    public Object inference(Object preprocessed, Batch<Map<String, Tensor>> batch) {
-      return delegate.inference(preprocessed, batch);
-    }
-
-    @Override
-    public List<Map<String, Tensor>> postprocess(Object inferred, Batch<Map<String, Tensor>> batch) {
-      return delegate.postprocess(inferred, batch);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 
