@@ -53,17 +53,29 @@ class SchedulingTest {
   }
 
   /** Holds the only worker with a gated request, then queues {@code inputs} behind it. */
-  private List<CompletableFuture<String>> queueBehindBlocker(String model, List<String> inputs, List<Integer> priorities)
-      throws Exception {
+  /**
+   * Holds the only worker on {@code blocker}, queues {@code inputs} (at {@code priorities}, or 0) behind it, then
+   * releases it; returns their futures once the blocker is answered (they may still be running or failing).
+   */
+  private List<CompletableFuture<String>> behindBlocker(String model, String blocker, List<String> inputs,
+      List<Integer> priorities) throws Exception {
     probe.close();
-    CompletableFuture<String> blocker = server.predict(model, "blocker");
+    CompletableFuture<String> held = server.predict(model, blocker);
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      futures.add(server.predict(model, inputs.get(i), PredictOptions.priority(priorities.get(i))));
+      int priority = priorities == null ? 0 : priorities.get(i);
+      futures.add(server.predict(model, inputs.get(i), PredictOptions.priority(priority)));
     }
     probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
+    held.get(10, TimeUnit.SECONDS);
+    return futures;
+  }
+
+  /** {@link #behindBlocker}, then waits for every queued request and forgets the blocker's batch. */
+  private List<CompletableFuture<String>> queueBehindBlocker(String model, List<String> inputs, List<Integer> priorities)
+      throws Exception {
+    List<CompletableFuture<String>> futures = behindBlocker(model, "blocker", inputs, priorities);
     for (CompletableFuture<String> f : futures) {
       f.get(10, TimeUnit.SECONDS);
     }
@@ -105,13 +117,7 @@ class SchedulingTest {
     server.register(ModelArchive.builder("c", "1").handler("costed")
         .config(Map.of("workers", 1, "maxBatchSize", 8, "maxBatchCost", 40)).writeDirectory(dir.resolve("c")));
     List<String> inputs = List.of("t-10", "t-2", "t-9", "t-3", "t-10", "t-2", "t-50", "t-9", "t-3", "t-2");
-    probe.close();
-    CompletableFuture<String> blocker = server.predict("c", "t-1");
-    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
-    inputs.forEach(in -> futures.add(server.predict("c", in)));
-    probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
+    List<CompletableFuture<String>> futures = behindBlocker("c", "t-1", inputs, null);
     for (int i = 0; i < inputs.size(); i++) {
       assertEquals("v1:" + inputs.get(i), futures.get(i).get(10, TimeUnit.SECONDS));
     }
@@ -134,14 +140,7 @@ class SchedulingTest {
     for (int i = 0; i < 12; i++) {
       inputs.add("big-1");
     }
-    probe.close();
-    CompletableFuture<String> blocker = server.predict("c", "warm-1");
-    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
-    inputs.forEach(in -> futures.add(server.predict("c", in)));
-    probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
-    for (CompletableFuture<String> f : futures) {
+    for (CompletableFuture<String> f : behindBlocker("c", "warm-1", inputs, null)) {
       f.get(10, TimeUnit.SECONDS);
     }
     List<List<String>> batches = probe.batches.subList(1, probe.batches.size());
@@ -172,13 +171,7 @@ class SchedulingTest {
     for (int i = 0; i < 16; i++) {
       inputs.add(i == 11 ? "batch-bomb" : "ok-" + i);
     }
-    probe.close();
-    CompletableFuture<String> blocker = server.predict("m", "blocker");
-    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
-    inputs.forEach(in -> futures.add(server.predict("m", in)));
-    probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
+    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", inputs, null);
     for (int i = 0; i < 16; i++) {
       if (i == 11) {
         Throwable e = QueueTest.cause(futures.get(i));
@@ -196,15 +189,9 @@ class SchedulingTest {
   @Test
   void withoutIsolationTheWholeBatchFails() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 4, "failureIsolation", false)));
-    probe.close();
-    CompletableFuture<String> blocker = server.predict("m", "blocker");
-    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    CompletableFuture<String> healthy = server.predict("m", "ok");
-    CompletableFuture<String> bomb = server.predict("m", "batch-bomb");
-    probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
-    assertInstanceOf(HandlerException.class, QueueTest.cause(healthy));
-    assertInstanceOf(HandlerException.class, QueueTest.cause(bomb));
+    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", List.of("ok", "batch-bomb"), null);
+    assertInstanceOf(HandlerException.class, QueueTest.cause(futures.get(0)));
+    assertInstanceOf(HandlerException.class, QueueTest.cause(futures.get(1)));
   }
 
   @Test
@@ -224,15 +211,9 @@ class SchedulingTest {
   @Test
   void aNonIdempotentModelFailsTheBatchOfADeadWorker() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 4, "idempotent", false)));
-    probe.close();
-    CompletableFuture<String> blocker = server.predict("m", "blocker");
-    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    CompletableFuture<String> crash = server.predict("m", "crash");
-    CompletableFuture<String> mate = server.predict("m", "mate");
-    probe.open();
-    blocker.get(10, TimeUnit.SECONDS);
-    assertInstanceOf(WorkerFailedException.class, QueueTest.cause(crash));
-    assertInstanceOf(WorkerFailedException.class, QueueTest.cause(mate));
+    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", List.of("crash", "mate"), null);
+    assertInstanceOf(WorkerFailedException.class, QueueTest.cause(futures.get(0)));
+    assertInstanceOf(WorkerFailedException.class, QueueTest.cause(futures.get(1)));
   }
 
   @Test
