@@ -150,8 +150,8 @@ final class Worker implements Runnable {
     }
     List<Request> requests = new java.util.ArrayList<>(inputs.size());
     for (Object input : inputs) {
-      requests.add(new Request(input, new java.util.concurrent.CompletableFuture<>(), System.nanoTime(),
-          Long.MAX_VALUE, 0, 1, null));
+      requests.add(new Request(input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
+          System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
     }
     RunningBatch batch = new RunningBatch(requests);
     long start = System.nanoTime();
