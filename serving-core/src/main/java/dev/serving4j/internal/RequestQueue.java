@@ -33,7 +33,7 @@ final class RequestQueue {
   private final Request[] heads;
   private final Request[] tails;
   private final int[] levelSizes;
-  private int size;
+  private volatile int size; // written under the lock; read without it by sizeHint()
   private boolean closed;
 
   private final dev.serving4j.Ticker ticker;
@@ -207,6 +207,11 @@ final class RequestQueue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The queued count without taking the lock: a hint, possibly stale. */
+  int sizeHint() {
+    return size;
   }
 
   int size() {

@@ -194,9 +194,11 @@ final class Worker implements Runnable {
       }
       state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
       RunningBatch batch = new RunningBatch(requests);
+      context.coresForNextBatch(version.pool.batchStarting(version.queue.sizeHint()));
       try {
         version.runner.run(this, handler, batch);
       } finally {
+        version.pool.batchDone();
         batches.incrementAndGet();
         Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
       }

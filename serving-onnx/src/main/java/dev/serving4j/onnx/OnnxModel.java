@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OnnxModel implements EngineModel {
   private final String model;
   private final OrtSession session;
+  /** The elastic layout's session as wide as the machine, for batches that run alone; null otherwise. */
+  private final OrtSession wide;
+  /** Cores the next batch may use ({@link #coresForNextBatch}); only this worker's thread touches it. */
+  private int cores = 1;
   private final Device device;
   private final Duration timeout;
   private final NativeTracker tracker;
@@ -52,10 +56,11 @@ public final class OnnxModel implements EngineModel {
   private final Map<String, TensorSpec> outputs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  OnnxModel(String model, OrtSession session, Device device, Duration timeout, NativeTracker tracker,
-      RunGuard.Timer timer, Runnable release) {
+  OnnxModel(String model, OrtSession session, OrtSession wide, Device device, Duration timeout,
+      NativeTracker tracker, RunGuard.Timer timer, Runnable release) {
     this.model = model;
     this.session = session;
+    this.wide = wide;
     this.device = device;
     this.timeout = timeout;
     this.tracker = tracker;
@@ -232,8 +237,18 @@ public final class OnnxModel implements EngineModel {
     return execute(values, Map.of());
   }
 
+  /**
+   * In the elastic layout, picks the session of the next runs: the wide one when the batch may use more than one
+   * core (it runs alone), the one-thread one otherwise. Called by the worker before each batch.
+   */
+  @Override
+  public void coresForNextBatch(int cores) {
+    this.cores = cores;
+  }
+
   private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values, Map<String, OnnxTensor> pinned) {
     requireOpen();
+    OrtSession session = wide != null && cores > 1 ? wide : this.session;
     try (RunOptions options = new RunOptions()) {
       RunGuard guard = new RunGuard(options);
       Future<?> abort = timeout.isZero() ? null : timer.schedule(guard::terminate, timeout.toNanos());
