@@ -319,28 +319,34 @@ public final class OnnxModel implements EngineModel {
       throw new InvalidInputException("input '" + name + "' of model " + model + " is null; expected "
           + spec.describe());
     }
-    String actual = (dtype != null ? dtype.toString() : typeName) + " " + Arrays.toString(shape);
-    String prefix = "input '" + name + "' of model " + model + " expects " + spec.describe() + ", got " + actual;
     if (dtype == null || dtype != spec.dtype()) {
-      throw new InvalidInputException(prefix + " (wrong dtype)");
+      throw mismatch(name, spec, dtype, typeName, shape, "wrong dtype");
     }
     long[] expected = spec.shape();
     if (shape.length != expected.length) {
-      throw new InvalidInputException(prefix + " (wrong rank)");
+      throw mismatch(name, spec, dtype, typeName, shape, "wrong rank");
     }
     String[] names = spec.dimensionNames();
     for (int i = 0; i < expected.length; i++) {
       if (expected[i] >= 0 && expected[i] != shape[i]) {
-        throw new InvalidInputException(prefix + " (dimension " + i + " must be " + expected[i] + ")");
+        throw mismatch(name, spec, dtype, typeName, shape, "dimension " + i + " must be " + expected[i]);
       }
       if (expected[i] < 0 && i < names.length && !names[i].isEmpty()) {
         long[] seen = symbols.putIfAbsent(names[i], new long[] {shape[i]});
         if (seen != null && seen[0] != shape[i]) {
-          throw new InvalidInputException(prefix + " (dimension '" + names[i] + "' is " + seen[0]
-              + " in another input)");
+          throw mismatch(name, spec, dtype, typeName, shape, "dimension '" + names[i] + "' is " + seen[0]
+              + " in another input");
         }
       }
     }
+  }
+
+  /** Builds the message only when a check fails: validation runs on every batch and must be cheap on success. */
+  private InvalidInputException mismatch(String name, TensorSpec spec, DType dtype, String typeName, long[] shape,
+      String why) {
+    String actual = (dtype != null ? dtype.toString() : typeName) + " " + Arrays.toString(shape);
+    return new InvalidInputException("input '" + name + "' of model " + model + " expects " + spec.describe()
+        + ", got " + actual + " (" + why + ")");
   }
 
   private void requireOpen() {
