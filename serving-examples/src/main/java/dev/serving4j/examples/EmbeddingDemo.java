@@ -54,22 +54,20 @@ public final class EmbeddingDemo implements Callable<Integer> {
   @Option(names = "--requests", description = "requests per run (default: the whole corpus, or 200 with --quick)")
   Integer requests;
 
-  @Option(names = "--mode", defaultValue = "ADAPTIVE", description = "batching mode: ${COMPLETION-CANDIDATES}")
+  @Option(names = "--mode", description = "batching mode: ${COMPLETION-CANDIDATES} (default: serving4j's, ADAPTIVE)")
   BatchingMode mode;
 
-  @Option(names = "--max-batch-size", description = "most requests per batch (archive default: "
-      + MiniLmArchive.MAX_BATCH_SIZE + ")")
+  @Option(names = "--max-batch-size", description = "most requests per batch (default: serving4j's)")
   Integer maxBatchSize;
 
-  @Option(names = "--max-batch-cost", description = "padded-token budget per batch, 0 = none (archive default: "
-      + MiniLmArchive.MAX_BATCH_COST + ")")
+  @Option(names = "--max-batch-cost", description = "padded-token budget per batch, 0 = none (default: none)")
   Long maxBatchCost;
 
-  @Option(names = "--workers", description = "worker threads (archive default: " + MiniLmArchive.WORKERS + ")")
+  @Option(names = "--workers", description = "worker threads (default: the engine's choice, one per core)")
   Integer workers;
 
-  @Option(names = "--intra-op-threads", description = "ONNX Runtime threads per session (archive default: "
-      + MiniLmArchive.INTRA_OP_THREADS + ")")
+  @Option(names = "--intra-op-threads", description = "ONNX Runtime threads per session (default: the engine's "
+      + "elastic layout)")
   Integer intraOpThreads;
 
   @Option(names = "--quick", description = "a reduced run for tests: 200 requests from 8 threads")
@@ -148,7 +146,9 @@ public final class EmbeddingDemo implements Callable<Integer> {
   }
 
   private void applyFlags(ModelConfig.Builder cfg) {
-    cfg.batchingMode(mode);
+    if (mode != null) {
+      cfg.batchingMode(mode);
+    }
     if (workers != null) {
       cfg.workers(workers);
     }

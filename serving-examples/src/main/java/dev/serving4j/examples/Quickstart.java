@@ -5,7 +5,6 @@ import dev.serving4j.ModelClient;
 import dev.serving4j.ModelServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The README's quickstart, compiled by the build so it cannot rot: package a model as an archive, register it, and
@@ -22,7 +21,6 @@ public final class Quickstart {
         .engine("onnxruntime")
         .modelFile("model.onnx", model)
         .file("tokenizer.json", tokenizer)
-        .config(Map.of("maxBatchSize", 8))
         .writeZip(workDirectory.resolve("minilm.s4j"));
 
     try (ModelServer server = ModelServer.builder().build()) {
