@@ -13,17 +13,21 @@ import picocli.CommandLine.Option;
 
 /**
  * TorchServe's benchmark suite, in process: runs every combination of a plan (or searches them for the best under
- * a p99 SLA) and writes {@code report.csv}, {@code report.md} and {@code report.svg}. The {@code compare} subcommand
- * runs serving4j and the peers side by side ({@link CompareCommand}).
+ * a p99 SLA) and writes {@code report.csv}, {@code report.md}, {@code report.svg}, {@code report.html} and
+ * {@code run.json} ({@link ReportWriter}). The {@code compare} subcommand runs serving4j and the peers side by side
+ * ({@link CompareCommand}); {@code report} redraws a report from an existing {@code report.csv}
+ * ({@link ReportCommand}).
  *
  * <pre>{@code
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
  *     --sla-p99 100ms --full --out report/
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool report \
+ *     --from report/full/report.csv --out report/full
  * }</pre>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
-    description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg.")
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {CompareCommand.class, ReportCommand.class},
+    description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg/html.")
 public final class BenchTool implements Callable<Integer> {
   /** The plan {@code --quick} runs: two tiny combinations, to prove the tool works. */
   static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
@@ -60,21 +64,24 @@ public final class BenchTool implements Callable<Integer> {
     BenchPlan p = BenchPlan.parse(quick ? QUICK_PLAN : Files.readString(plan));
     double sla = slaP99 == null ? 0 : BenchPlan.parseDuration("--sla-p99", slaP99).toNanos() / 1e6;
     PrintStream log = System.err;
+    String machine = RunInfo.thisMachine();
     SlaSearch.Grid grid = SlaSearch.Grid.of(p);
     try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
       if (sla > 0) {
         SlaSearch.Result search = SlaSearch.hillClimb(grid, sla, runner);
-        report(out.resolve("search"), search.measured(), p, sla, search.best(), String.format(Locale.ROOT,
-            "SLA search: %d of %d combinations measured", search.measured().size(), p.combinations()));
+        report(out.resolve("search"), SweepReport.of(String.format(Locale.ROOT,
+            "SLA search: %d of %d combinations measured", search.measured().size(), p.combinations()),
+            search.measured(), p.openLoop(), sla, p, machine));
         if (full) {
           List<Measurement> all = sweep(grid, runner);
-          Measurement best = SlaSearch.best(all, sla);
-          report(out.resolve("full"), all, p, sla, best, "Full sweep: " + all.size() + " combinations");
-          System.out.println(closeness(search.best(), best, p.openLoop()));
+          SweepReport sweep = SweepReport.of("Full sweep: " + all.size() + " combinations", all, p.openLoop(), sla,
+              p, machine);
+          report(out.resolve("full"), sweep);
+          System.out.println(closeness(search.best(), sweep.best(), p.openLoop()));
         }
       } else {
         List<Measurement> all = sweep(grid, runner);
-        report(out, all, p, 0, null, "Sweep: " + all.size() + " combinations");
+        report(out, SweepReport.of("Sweep: " + all.size() + " combinations", all, p.openLoop(), 0, p, machine));
       }
     }
     return 0;
@@ -88,10 +95,10 @@ public final class BenchTool implements Callable<Integer> {
     return all;
   }
 
-  private static void report(Path dir, List<Measurement> rows, BenchPlan p, double sla, Measurement best,
-      String heading) {
-    List<Path> files = ReportWriter.write(dir, rows, p.openLoop(), sla, best, heading);
-    System.out.println(heading + (best == null ? "" : "; best: " + best.combination().label(p.openLoop())
+  static void report(Path dir, SweepReport report) {
+    List<Path> files = ReportWriter.write(dir, report);
+    Measurement best = report.best();
+    System.out.println(report.heading() + (best == null ? "" : "; best: " + report.label(best)
         + String.format(Locale.ROOT, " %.1f req/s, p99 %.1f ms", best.throughput(), best.p99())));
     files.forEach(f -> System.out.println("  wrote " + f));
   }
