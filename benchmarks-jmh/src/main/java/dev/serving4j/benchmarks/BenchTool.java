@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {CompareCommand.class, ReportCommand.class},
     description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg/html.")
 public final class BenchTool implements Callable<Integer> {
-  /** The plan {@code --quick} runs: two tiny combinations, to prove the tool works. */
+  /** The plan {@code --quick} runs: two tiny combinations and zero-config, to prove the tool works. */
   static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
-      + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1]}";
+      + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1], \"zeroConfig\": true}";
 
   @Option(names = "--plan", description = "JSON plan file (see docs/benchmarks.md)")
   Path plan;
@@ -69,30 +69,48 @@ public final class BenchTool implements Callable<Integer> {
     try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
       if (sla > 0) {
         SlaSearch.Result search = SlaSearch.hillClimb(grid, sla, runner);
-        report(out.resolve("search"), SweepReport.of(String.format(Locale.ROOT,
-            "SLA search: %d of %d combinations measured", search.measured().size(), p.combinations()),
-            search.measured(), p.openLoop(), sla, p, machine));
+        List<Measurement> measured = new ArrayList<>(search.measured());
+        measured.addAll(zeroConfig(p, sla, runner));
+        SweepReport searched = SweepReport.of(String.format(Locale.ROOT,
+            "SLA search: %d of %d combinations measured", measured.size(), p.combinations()), measured,
+            p.openLoop(), sla, p, machine);
+        report(out.resolve("search"), searched);
         if (full) {
-          List<Measurement> all = sweep(grid, runner);
+          List<Measurement> all = sweep(grid, p, runner);
           SweepReport sweep = SweepReport.of("Full sweep: " + all.size() + " combinations", all, p.openLoop(), sla,
               p, machine);
           report(out.resolve("full"), sweep);
-          System.out.println(closeness(search.best(), sweep.best(), p.openLoop()));
+          System.out.println(closeness(searched.best(), sweep.best(), p.openLoop()));
         }
       } else {
-        List<Measurement> all = sweep(grid, runner);
+        List<Measurement> all = sweep(grid, p, runner);
         report(out, SweepReport.of("Sweep: " + all.size() + " combinations", all, p.openLoop(), 0, p, machine));
       }
     }
     return 0;
   }
 
-  private static List<Measurement> sweep(SlaSearch.Grid grid, SweepRunner runner) {
+  private static List<Measurement> sweep(SlaSearch.Grid grid, BenchPlan p, SweepRunner runner) {
     List<Measurement> all = new ArrayList<>();
     for (Combination c : grid.all()) {
       all.add(runner.apply(c));
     }
+    p.zeroConfigCombinations().forEach(c -> all.add(runner.apply(c)));
     return all;
+  }
+
+  /** The plan's zero-config points, each optimization's loads ascending until the first that misses the SLA. */
+  private static List<Measurement> zeroConfig(BenchPlan p, double sla, SweepRunner runner) {
+    List<Measurement> measured = new ArrayList<>();
+    String missed = null;
+    for (Combination c : p.zeroConfigCombinations()) {
+      if (!c.optimization().equals(missed)) {
+        Measurement m = runner.apply(c);
+        measured.add(m);
+        missed = m.meets(sla) ? null : c.optimization();
+      }
+    }
+    return measured;
   }
 
   static void report(Path dir, SweepReport report) {
