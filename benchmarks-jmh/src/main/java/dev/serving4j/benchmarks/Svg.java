@@ -57,19 +57,38 @@ final class Svg {
   }
 
   /**
-   * A base-10 logarithmic scale from {@code min} to {@code max} (whole decades) onto pixels {@code from}..{@code to}.
+   * A base-10 logarithmic scale from {@code min} to {@code max} onto pixels {@code from}..{@code to}.
    *
-   * @param min lowest value shown, a power of ten
-   * @param max highest value shown, a power of ten
+   * @param min lowest value shown, 1, 2 or 5 times a power of ten
+   * @param max highest value shown, 1, 2 or 5 times a power of ten
    * @param from pixel of {@code min}
    * @param to pixel of {@code max}
    */
   record LogScale(double min, double max, double from, double to) {
-    /** The whole decades around {@code low}..{@code high}, with a little room on both sides. */
+    /** The nearest 1-2-5 steps around {@code low}..{@code high}, with a little room on both sides. */
     static LogScale around(double low, double high, double from, double to) {
-      double lo = Math.pow(10, Math.floor(Math.log10(Math.max(low * 0.9, 1e-3))));
-      double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(high * 1.1, lo * 10))));
+      double lo = step(Math.max(low * 0.85, 1e-3), false);
+      double hi = step(Math.max(high * 1.15, lo * 10), true);
       return new LogScale(lo, hi, from, to);
+    }
+
+    /** The 1-2-5 step just above (or below) {@code v}. */
+    private static double step(double v, boolean up) {
+      double power = Math.pow(10, Math.floor(Math.log10(v)));
+      double[] steps = {1, 2, 5, 10};
+      if (up) {
+        for (double m : steps) {
+          if (m * power >= v) {
+            return m * power;
+          }
+        }
+      }
+      for (int i = steps.length - 1; i >= 0; i--) {
+        if (steps[i] * power <= v) {
+          return steps[i] * power;
+        }
+      }
+      return power;
     }
 
     double at(double v) {
@@ -80,9 +99,9 @@ final class Svg {
     /** Tick values: 1, 2 and 5 times each power of ten in range. */
     List<Double> ticks() {
       List<Double> ticks = new ArrayList<>();
-      for (double p = min; p <= max * 1.0001; p *= 10) {
+      for (double p = Math.pow(10, Math.floor(Math.log10(min) + 1e-9)); p <= max * 1.0001; p *= 10) {
         for (double m : new double[] {1, 2, 5}) {
-          if (m * p <= max * 1.0001) {
+          if (m * p >= min * 0.9999 && m * p <= max * 1.0001) {
             ticks.add(m * p);
           }
         }
