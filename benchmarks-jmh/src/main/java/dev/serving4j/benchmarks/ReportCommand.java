@@ -3,7 +3,6 @@ package dev.serving4j.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,10 +53,5 @@ final class ReportCommand implements Callable<Integer> {
     boolean openLoop = p != null ? p.openLoop() : run.openLoop();
     BenchTool.report(out != null ? out : dir, SweepReport.of(title, rows, openLoop, sla, p, where));
     return 0;
-  }
-
-  /** Runs the command on its own (the same as {@code BenchTool report ...}). */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new ReportCommand()).execute(args));
   }
 }
