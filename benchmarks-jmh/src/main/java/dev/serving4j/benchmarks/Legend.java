@@ -27,6 +27,13 @@ record Legend(List<String> optimizations, List<Integer> workers) {
 
   /** Draws the key in a column starting at (x, y). */
   void draw(StringBuilder svg, double x, double y, boolean sla, boolean chosen) {
+    double row = encoding(svg, x, y) + 28;
+    row = lines(svg, x, row, sla, chosen) + 26;
+    svg.append(Svg.text(x, row, "hover a marker for its figures", "start", 10, "fill=\"#666\""));
+  }
+
+  /** The colour and shape keys; returns the last row's y. */
+  private double encoding(StringBuilder svg, double x, double y) {
     double row = y;
     svg.append(Svg.text(x, row, "colour: optimization", "start", 11, "font-weight=\"bold\""));
     for (String o : optimizations) {
@@ -42,12 +49,18 @@ record Legend(List<String> optimizations, List<Integer> workers) {
       svg.append(Svg.text(x + 18, row, w == 0 ? "zero-config default" : w + (w == 1 ? " worker" : " workers"),
           "start", 11, ""));
     }
-    row += 28;
+    return row;
+  }
+
+  /** The keys of the frontier, the SLA and the ring; returns the last row's y. */
+  private static double lines(StringBuilder svg, double x, double y, boolean sla, boolean chosen) {
+    double row = y;
     svg.append(Svg.line(x, row - 4, x + 14, row - 4, "stroke=\"#555\" stroke-width=\"1.3\" stroke-dasharray=\"2,3\""));
     svg.append(Svg.text(x + 18, row, "Pareto frontier (labelled)", "start", 11, ""));
     if (sla) {
       row += 18;
-      svg.append(Svg.line(x, row - 4, x + 14, row - 4, "stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"7,4\""));
+      svg.append(Svg.line(x, row - 4, x + 14, row - 4,
+          "stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"7,4\""));
       svg.append(Svg.text(x + 18, row, "p99 SLA", "start", 11, ""));
       row += 18;
       svg.append(Svg.marker(0, x + 6, row - 4, 4, "#888", "fill-opacity=\"0.45\""));
@@ -59,7 +72,6 @@ record Legend(List<String> optimizations, List<Integer> workers) {
           + "stroke-width=\"2.5\"/>%n", x + 6, row - 4, Svg.CHOSEN));
       svg.append(Svg.text(x + 18, row, "chosen: best under the SLA", "start", 11, ""));
     }
-    row += 26;
-    svg.append(Svg.text(x, row, "hover a marker for its figures", "start", 10, "fill=\"#666\""));
+    return row;
   }
 }

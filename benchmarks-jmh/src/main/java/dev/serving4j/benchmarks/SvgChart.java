@@ -44,12 +44,7 @@ final class SvgChart {
     axes(svg, x, y);
     List<Box> obstacles = new ArrayList<>();
     if (sla > 0) {
-      double ys = y.at(sla);
-      svg.append(Svg.line(LEFT, ys, RIGHT, ys, "stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"7,4\""));
-      String slaText = "SLA: p99 " + Svg.tick(sla) + " ms";
-      svg.append(Svg.text(LEFT + 6, ys - 5, slaText, "start", 11, "fill=\"#c00\""));
-      obstacles.add(new Box(LEFT, ys - 16, LabelLayout.textBox(slaText, 11).width() + 8, 17));
-      obstacles.add(new Box(LEFT, ys - 1.5, RIGHT - LEFT, 3));
+      slaLine(svg, y.at(sla), sla, obstacles);
     }
     List<Measurement> frontier = report.frontier();
     frontierLine(svg, frontier, x, y, obstacles);
@@ -61,6 +56,22 @@ final class SvgChart {
         new Box(LEFT + 2, TOP + 2, RIGHT - LEFT - 4, BOTTOM - TOP - 4), obstacles);
     labels(svg, labels, report.best());
     legend.draw(svg, RIGHT + 22, TOP + 4, sla > 0, report.best() != null);
+    footnote(svg, report, frontier, labels);
+    return new Drawing(svg.append("</svg>\n").toString(), labels);
+  }
+
+  /** The SLA as a dashed line with its value; both are kept free of labels. */
+  private static void slaLine(StringBuilder svg, double ys, double sla, List<Box> obstacles) {
+    svg.append(Svg.line(LEFT, ys, RIGHT, ys, "stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"7,4\""));
+    String slaText = "SLA: p99 " + Svg.tick(sla) + " ms";
+    svg.append(Svg.text(LEFT + 6, ys - 5, slaText, "start", 11, "fill=\"#c00\""));
+    obstacles.add(new Box(LEFT, ys - 16, LabelLayout.textBox(slaText, 11).width() + 8, 17));
+    obstacles.add(new Box(LEFT, ys - 1.5, RIGHT - LEFT, 3));
+  }
+
+  /** A line under the chart when the frontier is a single point or some of its labels found no room. */
+  private static void footnote(StringBuilder svg, SweepReport report, List<Measurement> frontier,
+      LabelLayout.Result labels) {
     if (frontier.size() == 1) {
       svg.append(Svg.text(LEFT, HEIGHT - 6, "The Pareto frontier is one point: " + report.label(frontier.get(0))
           + " beats every other combination on both throughput and p99.", "start", 11, "fill=\"#555\""));
@@ -69,7 +80,6 @@ final class SvgChart {
           + "(hover them, or see the table): " + abbreviate(String.join(", ",
           labels.unplaced().stream().map(LabelLayout.Request::text).toList()), 90), "start", 10, "fill=\"#555\""));
     }
-    return new Drawing(svg.append("</svg>\n").toString(), labels);
   }
 
   private static String abbreviate(String text, int max) {
