@@ -39,11 +39,13 @@ import java.util.regex.Pattern;
  * @param input {@code corpus:mixed}, {@code corpus:short} or a text file, one input per line
  * @param devices {@code cpu} and/or {@code gpu:N}
  * @param mode {@code closed} or {@code open}
+ * @param zeroConfig whether to also measure each optimization registered with no config at all (serving4j's
+ *     defaults) at every load, so the report can say whether any config is needed
  */
 public record BenchPlan(String model, List<String> optimizations, List<Integer> batchSizes, List<Integer> workers,
     List<Integer> intraOpThreads, String batchDelay, String batchingMode, Long maxBatchCost,
     List<Integer> concurrency, List<Double> rates, Integer requests, Integer warmup, String input,
-    List<String> devices, String mode) {
+    List<String> devices, String mode, Boolean zeroConfig) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -67,6 +69,7 @@ public record BenchPlan(String model, List<String> optimizations, List<Integer> 
     warmup = orDefault(warmup, 100);
     input = orDefault(input, Workload.MIXED);
     devices = orDefault(devices, List.of("cpu"));
+    zeroConfig = orDefault(zeroConfig, false);
     validate(model, optimizations, batchSizes, workers, intraOpThreads, batchDelay, batchingMode, maxBatchCost,
         concurrency, rates, requests, warmup, devices, mode);
   }
@@ -110,9 +113,16 @@ public record BenchPlan(String model, List<String> optimizations, List<Integer> 
     return openLoop() ? rates : concurrency.stream().map(Integer::doubleValue).toList();
   }
 
-  /** How many combinations a full sweep runs. */
+  /** How many combinations a full sweep runs (the zero-config rows included). */
   public int combinations() {
-    return optimizations.size() * batchSizes.size() * workers.size() * intraOpThreads.size() * loadLevels().size();
+    return (batchSizes.size() * workers.size() * intraOpThreads.size() + (zeroConfig ? 1 : 0))
+        * optimizations.size() * loadLevels().size();
+  }
+
+  /** The zero-config points ({@link Combination#zeroConfig()}): none unless {@code zeroConfig} is set. */
+  public List<Combination> zeroConfigCombinations() {
+    return !zeroConfig ? List.of() : optimizations.stream().flatMap(o -> loadLevels().stream().sorted()
+        .map(l -> new Combination(o, 0, 0, 0, l))).toList();
   }
 
   /** Parses {@code "250us"}, {@code "5ms"}, {@code "2s"} or a bare number of milliseconds. */

@@ -13,21 +13,25 @@ import picocli.CommandLine.Option;
 
 /**
  * TorchServe's benchmark suite, in process: runs every combination of a plan (or searches them for the best under
- * a p99 SLA) and writes {@code report.csv}, {@code report.md} and {@code report.svg}. The {@code compare} subcommand
- * runs serving4j and the peers side by side ({@link CompareCommand}).
+ * a p99 SLA) and writes {@code report.csv}, {@code report.md}, {@code report.svg}, {@code report.html} and
+ * {@code run.json} ({@link ReportWriter}). The {@code compare} subcommand runs serving4j and the peers side by side
+ * ({@link CompareCommand}); {@code report} redraws a report from an existing {@code report.csv}
+ * ({@link ReportCommand}).
  *
  * <pre>{@code
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
  *     --sla-p99 100ms --full --out report/
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool report \
+ *     --from report/full/report.csv --out report/full
  * }</pre>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
-    description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg.")
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {CompareCommand.class, ReportCommand.class},
+    description = "Sweeps a plan's combinations (or searches them under a p99 SLA) and writes report.csv/md/svg/html.")
 public final class BenchTool implements Callable<Integer> {
-  /** The plan {@code --quick} runs: two tiny combinations, to prove the tool works. */
+  /** The plan {@code --quick} runs: two tiny combinations and zero-config, to prove the tool works. */
   static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
-      + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1]}";
+      + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1], \"zeroConfig\": true}";
 
   @Option(names = "--plan", description = "JSON plan file (see docs/benchmarks.md)")
   Path plan;
@@ -60,38 +64,59 @@ public final class BenchTool implements Callable<Integer> {
     BenchPlan p = BenchPlan.parse(quick ? QUICK_PLAN : Files.readString(plan));
     double sla = slaP99 == null ? 0 : BenchPlan.parseDuration("--sla-p99", slaP99).toNanos() / 1e6;
     PrintStream log = System.err;
+    String machine = RunInfo.thisMachine();
     SlaSearch.Grid grid = SlaSearch.Grid.of(p);
     try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
       if (sla > 0) {
         SlaSearch.Result search = SlaSearch.hillClimb(grid, sla, runner);
-        report(out.resolve("search"), search.measured(), p, sla, search.best(), String.format(Locale.ROOT,
-            "SLA search: %d of %d combinations measured", search.measured().size(), p.combinations()));
+        List<Measurement> measured = new ArrayList<>(search.measured());
+        measured.addAll(zeroConfig(p, sla, runner));
+        SweepReport searched = SweepReport.of(String.format(Locale.ROOT,
+            "SLA search: %d of %d combinations measured", measured.size(), p.combinations()), measured,
+            p.openLoop(), sla, p, machine);
+        report(out.resolve("search"), searched);
         if (full) {
-          List<Measurement> all = sweep(grid, runner);
-          Measurement best = SlaSearch.best(all, sla);
-          report(out.resolve("full"), all, p, sla, best, "Full sweep: " + all.size() + " combinations");
-          System.out.println(closeness(search.best(), best, p.openLoop()));
+          List<Measurement> all = sweep(grid, p, runner);
+          SweepReport sweep = SweepReport.of("Full sweep: " + all.size() + " combinations", all, p.openLoop(), sla,
+              p, machine);
+          report(out.resolve("full"), sweep);
+          System.out.println(closeness(searched.best(), sweep.best(), p.openLoop()));
         }
       } else {
-        List<Measurement> all = sweep(grid, runner);
-        report(out, all, p, 0, null, "Sweep: " + all.size() + " combinations");
+        List<Measurement> all = sweep(grid, p, runner);
+        report(out, SweepReport.of("Sweep: " + all.size() + " combinations", all, p.openLoop(), 0, p, machine));
       }
     }
     return 0;
   }
 
-  private static List<Measurement> sweep(SlaSearch.Grid grid, SweepRunner runner) {
+  private static List<Measurement> sweep(SlaSearch.Grid grid, BenchPlan p, SweepRunner runner) {
     List<Measurement> all = new ArrayList<>();
     for (Combination c : grid.all()) {
       all.add(runner.apply(c));
     }
+    p.zeroConfigCombinations().forEach(c -> all.add(runner.apply(c)));
     return all;
   }
 
-  private static void report(Path dir, List<Measurement> rows, BenchPlan p, double sla, Measurement best,
-      String heading) {
-    List<Path> files = ReportWriter.write(dir, rows, p.openLoop(), sla, best, heading);
-    System.out.println(heading + (best == null ? "" : "; best: " + best.combination().label(p.openLoop())
+  /** The plan's zero-config points, each optimization's loads ascending until the first that misses the SLA. */
+  private static List<Measurement> zeroConfig(BenchPlan p, double sla, SweepRunner runner) {
+    List<Measurement> measured = new ArrayList<>();
+    String missed = null;
+    for (Combination c : p.zeroConfigCombinations()) {
+      if (!c.optimization().equals(missed)) {
+        Measurement m = runner.apply(c);
+        measured.add(m);
+        missed = m.meets(sla) ? null : c.optimization();
+      }
+    }
+    return measured;
+  }
+
+  static void report(Path dir, SweepReport report) {
+    List<Path> files = ReportWriter.write(dir, report);
+    Measurement best = report.best();
+    System.out.println(report.heading() + (best == null ? "" : "; best: " + report.label(best)
         + String.format(Locale.ROOT, " %.1f req/s, p99 %.1f ms", best.throughput(), best.p99())));
     files.forEach(f -> System.out.println("  wrote " + f));
   }

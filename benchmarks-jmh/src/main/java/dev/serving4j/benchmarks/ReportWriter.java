@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
- * Writes a sweep's measurements as {@code report.csv} (one row per combination, every figure), {@code report.md}
- * (the figures that decide, as a Markdown table) and {@code report.svg} ({@link SvgChart}).
+ * Writes a sweep's report: {@code report.csv} (one row per combination, every figure), {@code report.md} (the
+ * figures that decide, as a Markdown table), {@code report.svg} ({@link SvgChart}), {@code report.html}
+ * ({@link HtmlReport}) and {@code run.json} ({@link RunInfo}); and reads a {@code report.csv} back.
  */
 final class ReportWriter {
   static final List<String> CSV_COLUMNS = List.of("optimization", "batch_size", "workers", "intra_op_threads",
@@ -20,17 +22,15 @@ final class ReportWriter {
 
   private ReportWriter() {}
 
-  /** Writes the three files into {@code directory} and returns their paths (csv, md, svg). */
-  static List<Path> write(Path directory, List<Measurement> rows, boolean openLoop, double slaP99Millis,
-      Measurement best, String heading) {
+  /** Writes the report's files into {@code directory} and returns their paths (csv, md, svg, html, json). */
+  static List<Path> write(Path directory, SweepReport report) {
     try {
       Files.createDirectories(directory);
-      Path csv = Files.writeString(directory.resolve("report.csv"), csv(rows));
-      Path md = Files.writeString(directory.resolve("report.md"),
-          markdown(rows, openLoop, slaP99Millis, best, heading));
-      Path svg = Files.writeString(directory.resolve("report.svg"),
-          SvgChart.render(rows, openLoop, slaP99Millis, best));
-      return List.of(csv, md, svg);
+      return List.of(Files.writeString(directory.resolve("report.csv"), csv(report.rows())),
+          Files.writeString(directory.resolve("report.md"), markdown(report)),
+          Files.writeString(directory.resolve("report.svg"), SvgChart.render(report)),
+          Files.writeString(directory.resolve("report.html"), HtmlReport.render(report)),
+          Files.writeString(directory.resolve("run.json"), RunInfo.of(report).json()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report into " + directory, e);
     }
@@ -54,24 +54,55 @@ final class ReportWriter {
     return out.toString();
   }
 
-  /** The Markdown report: a heading, the SLA verdict, and the table. */
-  static String markdown(List<Measurement> rows, boolean openLoop, double slaP99Millis, Measurement best,
-      String heading) {
-    StringBuilder out = new StringBuilder("# ").append(heading).append("\n\n");
-    if (slaP99Millis > 0) {
+  /**
+   * Parses CSV text written by {@link #csv}; the header must be exactly {@link #CSV_COLUMNS}, an empty cell is NaN.
+   * Throws {@link IllegalArgumentException} naming the line and column of a bad cell.
+   */
+  static List<Measurement> parseCsv(String text, String source) {
+    List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+    if (lines.isEmpty() || !lines.get(0).equals(String.join(",", CSV_COLUMNS))) {
+      throw new IllegalArgumentException(source + " is not a bench report: its first line must be "
+          + String.join(",", CSV_COLUMNS));
+    }
+    List<Measurement> rows = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) {
+      String[] cells = lines.get(i).split(",", -1);
+      if (cells.length != CSV_COLUMNS.size()) {
+        throw new IllegalArgumentException(source + " line " + (i + 1) + " has " + cells.length + " cells, expected "
+            + CSV_COLUMNS.size());
+      }
+      double[] v = new double[cells.length];
+      for (int col = 1; col < cells.length; col++) {
+        try {
+          v[col] = cells[col].isEmpty() ? Double.NaN : Double.parseDouble(cells[col]);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(source + " line " + (i + 1) + " column " + CSV_COLUMNS.get(col)
+              + " must be a number, was '" + cells[col] + "'", e);
+        }
+      }
+      rows.add(new Measurement(new Combination(cells[0], (int) v[1], (int) v[2], (int) v[3], v[4]), v[5], v[6],
+          v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21]));
+    }
+    return rows;
+  }
+
+  /** The Markdown report: a heading, the recommendation, and the table. */
+  static String markdown(SweepReport report) {
+    StringBuilder out = new StringBuilder("# ").append(report.heading()).append("\n\n");
+    Measurement best = report.best();
+    if (report.slaP99Millis() > 0) {
       out.append(best == null
-          ? String.format(Locale.ROOT, "No combination met the p99 SLA of %s ms.%n%n", number(slaP99Millis))
+          ? String.format(Locale.ROOT, "No combination met the p99 SLA of %s ms.%n%n", number(report.slaP99Millis()))
           : String.format(Locale.ROOT, "Best under the p99 SLA of %s ms: **%s**, %s req/s at p99 %s ms.%n%n",
-              number(slaP99Millis), best.combination().label(openLoop), fixed(best.throughput(), 1),
+              number(report.slaP99Millis()), report.label(best), fixed(best.throughput(), 1),
               fixed(best.p99(), 1)));
     }
     out.append("| combination | req/s | p50 ms | p90 ms | p99 ms | errors | queue p99 ms | inference ms "
         + "| batch | CPU % | RSS MiB | cosine |").append('\n');
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Measurement m : rows) {
-      String name = m.combination().label(openLoop);
-      boolean bold = m == best;
-      out.append("| ").append(bold ? "**" + name + "**" : name)
+    for (Measurement m : report.rows()) {
+      String name = report.label(m);
+      out.append("| ").append(m == best ? "**" + name + "**" : name)
           .append(" | ").append(fixed(m.throughput(), 1))
           .append(" | ").append(fixed(m.p50(), 1))
           .append(" | ").append(fixed(m.p90(), 1))

@@ -71,6 +71,9 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
     closeServer();
     Path archive = archive(c.optimization());
     embedder = new Serving4jEmbedder(archive, cfg -> {
+      if (c.zeroConfig()) {
+        return; // serving4j's defaults, nothing set
+      }
       cfg.workers(c.workers()).maxBatchSize(c.batchSize()).maxBatchDelay(plan.batchDelayDuration())
           .batchingMode(plan.batchingModeValue()).maxBatchCost(plan.maxBatchCost()).maxQueueSize(1_000_000)
           .devices(plan.devices().toArray(String[]::new));

@@ -35,6 +35,17 @@ class BenchPlanTest {
   }
 
   @Test
+  void zeroConfigAddsOneUnconfiguredPointPerOptimizationAndLoad() {
+    BenchPlan plan = BenchPlan.parse("{\"optimizations\": [\"fp32\", \"quantized\"], \"batchSizes\": [1, 8], "
+        + "\"concurrency\": [64, 1], \"zeroConfig\": true}");
+    assertEquals(List.of(new Combination("fp32", 0, 0, 0, 1), new Combination("fp32", 0, 0, 0, 64),
+        new Combination("quantized", 0, 0, 0, 1), new Combination("quantized", 0, 0, 0, 64)),
+        plan.zeroConfigCombinations());
+    assertEquals((2 + 1) * 2 * 2, plan.combinations());
+    assertEquals("fp32 zero-config c64", plan.zeroConfigCombinations().get(1).label(false));
+  }
+
+  @Test
   void openLoopSweepsRates() {
     BenchPlan plan = BenchPlan.parse("{\"mode\": \"open\", \"rates\": [50, 100.5]}");
     assertTrue(plan.openLoop());
