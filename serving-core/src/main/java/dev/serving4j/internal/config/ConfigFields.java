@@ -114,23 +114,12 @@ public final class ConfigFields {
     return name == null ? null : BY_NAME.get(name);
   }
 
-  /** A fresh value array holding every stored field's default (null for a derived field). */
-  public static Object[] defaults() {
-    return ALL.stream().map(ConfigField::defaultValue).toArray();
-  }
-
   /**
-   * Fills derived fields that were never set and checks the rules that span fields.
+   * Checks the rules that span fields over a value array whose derived fields are filled in.
    *
-   * @param values a value array by field index
    * @throws InvalidConfigException naming both fields of a broken rule
    */
-  public static void resolve(Object[] values) {
-    for (ConfigField<?> f : ALL) {
-      if (values[f.index()] == null && f.derivedFrom() != null) {
-        values[f.index()] = values[f.derivedFrom().index()];
-      }
-    }
+  static void checkAcrossFields(Object[] values) {
     int min = get(values, MIN_WORKERS);
     int max = get(values, MAX_WORKERS);
     if (max < min) {
@@ -154,9 +143,8 @@ public final class ConfigFields {
     }
   }
 
-  /** Reads {@code field} from a value array. */
   @SuppressWarnings("unchecked")
-  public static <T> T get(Object[] values, ConfigField<T> field) {
+  private static <T> T get(Object[] values, ConfigField<T> field) {
     return (T) values[field.index()];
   }
 
