@@ -217,7 +217,11 @@ public final class ModelServer implements AutoCloseable {
     return clean;
   }
 
-  /** Sets the number of workers of one version; {@code min} workers run now, up to {@code max} on demand. */
+  /**
+   * Sets the number of workers of one version; {@code min} workers run now, up to {@code max} on demand.
+   *
+   * @throws InvalidConfigException when a bound is outside 0..1024 or {@code max < min}
+   */
   public void scaleWorkers(String name, String version, int min, int max) {
     registry.find(name, version).scale(min, max);
   }

@@ -54,6 +54,12 @@ class LifecycleTest {
   }
 
   @Test
+  void aMinWorkersOverrideAtRegistrationRaisesTheUnsetMaxWorkers() {
+    server.register(archive(dir, "m", "1", Map.of()), c -> c.minWorkers(2));
+    assertEquals(2, server.describe("m").versions().get(0).config().maxWorkers());
+  }
+
+  @Test
   void invalidScaleIsRejectedNamingTheField() {
     server.register(archive(dir, "m", "1", Map.of()));
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> server.scaleWorkers("m", "1", 3, 2));

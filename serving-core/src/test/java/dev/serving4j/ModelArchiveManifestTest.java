@@ -39,6 +39,16 @@ class ModelArchiveManifestTest {
   }
 
   @Test
+  void everyConfigFieldHasItsJsonTypeChecked() {
+    assertRejected(m -> m.put("config", Map.of("failureIsolation", "yes")),
+        "manifest field 'config.failureIsolation' must be true or false, was string");
+    assertRejected(m -> m.put("config", Map.of("preferredBatchSizes", List.of(2, "4"))),
+        "manifest field 'config.preferredBatchSizes[1]' must be a number, was string");
+    assertRejected(m -> m.put("config", Map.of("priorityTimeouts", "1s")),
+        "manifest field 'config.priorityTimeouts' must be an array of durations, was string");
+  }
+
+  @Test
   void topLevelFieldOfWrongTypeIsRejected() {
     assertRejected(m -> m.put("modelName", 7), "manifest field 'modelName' must be a string, was number");
   }

@@ -81,4 +81,19 @@ class TickerTest {
     advance(Duration.ofHours(2));
     awaitTrue("the idle worker retires", () -> server.describe("m").versions().get(0).workers().size() == 1);
   }
+
+  @Test
+  void withMinWorkersZeroARequestQueuesUntilWorkersAreScaled() throws Exception {
+    server.register(archive(dir, "idle", "1", Map.of("minWorkers", 0)));
+    // A version allowed to grow from zero shows that the autoscaler ran after the clock moved an hour on.
+    server.register(archive(dir, "elastic", "1", Map.of("minWorkers", 0, "maxWorkers", 1)));
+    CompletableFuture<String> waiting = server.predict("idle", "a");
+    CompletableFuture<String> elastic = server.predict("elastic", "b");
+    advance(Duration.ofHours(1));
+    assertEquals("v1:b", elastic.get(10, TimeUnit.SECONDS));
+    assertEquals(0, server.describe("idle").versions().get(0).workers().size(), "a worker started by itself");
+    assertFalse(waiting.isDone());
+    server.scaleWorkers("idle", "1", 1, 1);
+    assertEquals("v1:a", waiting.get(10, TimeUnit.SECONDS));
+  }
 }

@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serving4j.ArchiveException;
 import dev.serving4j.InvalidConfigException;
 import dev.serving4j.Manifest;
+import dev.serving4j.internal.config.ConfigField;
+import dev.serving4j.internal.config.ConfigField.JsonShape;
+import dev.serving4j.internal.config.ConfigFields;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -41,11 +44,6 @@ public final class ManifestJson {
   /** The top-level fields, in the order they are written. */
   static final List<String> FIELDS = List.of("manifestVersion", "modelName", "modelVersion", "handler", "engine",
       "modelFile", "files", "config", "handlerProperties", "description", "createdOn", "warmupFiles");
-
-  private static final Set<String> INT_CONFIG =
-      Set.of("minWorkers", "maxWorkers", "workers", "maxBatchSize", "maxQueueSize");
-  private static final Set<String> DURATION_CONFIG = Set.of("maxBatchDelay", "requestTimeout", "inferenceTimeout");
-  private static final Set<String> MAP_CONFIG = Set.of("handlerProperties", "engineOptions");
 
   // Configured once and never reconfigured: ObjectMapper is then thread-safe.
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -235,7 +233,10 @@ public final class ManifestJson {
     return values;
   }
 
-  /** Checks the JSON type of each known config field; values and unknown keys are left to {@code ModelConfig}. */
+  /**
+   * Checks the JSON shape of each known config field, as its descriptor in {@link ConfigFields} declares it; values
+   * and unknown keys are left to {@code ModelConfig}.
+   */
   private Map<String, Object> config(JsonNode node) {
     if (node == null || node.isNull()) {
       return Map.of();
@@ -244,18 +245,9 @@ public final class ManifestJson {
       throw wrongType("config", "an object", node);
     }
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      String name = "config." + e.getKey();
-      JsonNode value = e.getValue();
-      if (INT_CONFIG.contains(e.getKey()) && !value.isNumber()) {
-        throw wrongType(name, "a number", value);
-      } else if (DURATION_CONFIG.contains(e.getKey()) && !value.isTextual() && !value.isNumber()) {
-        throw wrongType(name, "a duration string such as \"5ms\" or a number of milliseconds", value);
-      } else if (e.getKey().equals("batchingMode") && !value.isTextual()) {
-        throw wrongType(name, "a string", value);
-      } else if (e.getKey().equals("devices")) {
-        checkDevices(name, value);
-      } else if (MAP_CONFIG.contains(e.getKey())) {
-        checkScalarMap(name, value);
+      ConfigField<?> field = ConfigFields.lookup(e.getKey());
+      if (field != null) {
+        checkShape("config." + e.getKey(), field.shape(), e.getValue());
       }
     }
     @SuppressWarnings("unchecked")
@@ -263,18 +255,26 @@ public final class ManifestJson {
     return values;
   }
 
-  private void checkDevices(String name, JsonNode value) {
-    if (value.isTextual()) {
-      return;
-    }
-    if (!value.isArray()) {
-      throw wrongType(name, "a string or an array of strings", value);
-    }
-    for (int i = 0; i < value.size(); i++) {
-      if (!value.get(i).isTextual()) {
-        throw wrongType(name + "[" + i + "]", "a string", value.get(i));
+  private void checkShape(String name, JsonShape shape, JsonNode value) {
+    if (shape == JsonShape.SCALAR_MAP) {
+      checkScalarMap(name, value);
+    } else if (shape.element() != null && value.isArray()) {
+      for (int i = 0; i < value.size(); i++) {
+        checkShape(name + "[" + i + "]", shape.element(), value.get(i));
       }
+    } else if (!hasShape(shape, value)) {
+      throw wrongType(name, shape.expected(), value);
     }
+  }
+
+  private static boolean hasShape(JsonShape shape, JsonNode value) {
+    return switch (shape) {
+      case NUMBER -> value.isNumber();
+      case DURATION -> value.isTextual() || value.isNumber();
+      case STRING, STRINGS -> value.isTextual();
+      case BOOLEAN -> value.isBoolean();
+      default -> false; // an array shape given something other than an array
+    };
   }
 
   private void checkScalarMap(String name, JsonNode value) {
