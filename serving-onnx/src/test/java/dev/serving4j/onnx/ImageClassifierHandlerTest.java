@@ -1,7 +1,6 @@
 package dev.serving4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +44,7 @@ class ImageClassifierHandlerTest {
   @Test
   void eachImageGetsItsTopLabels() throws Exception {
     try (ImageClassifierHandler h = handler(PLAIN)) {
-      TestBatch<byte[]> batch = TestBatch.of(image(Color.RED, 32, 20, "png"), image(Color.GREEN, 8, 8, "png"),
+      TestBatch<Object> batch = TestBatch.of(image(Color.RED, 32, 20, "png"), image(Color.GREEN, 8, 8, "png"),
           image(Color.BLUE, 100, 50, "jpg"), image(Color.BLACK, 5, 5, "png"));
       List<List<Label>> out = TestBatch.run(h, batch);
       assertEquals(List.of("red", "green", "blue", "dark"), out.stream().map(l -> l.get(0).label()).toList());
@@ -55,13 +54,46 @@ class ImageClassifierHandlerTest {
   }
 
   @Test
-  void bytesThatAreNotAnImageFailAlone() throws Exception {
+  void bytesThatAreNotAnImageAreRefusedWhilePreparedBeforeQueueing() throws Exception {
     try (ImageClassifierHandler h = handler(PLAIN)) {
-      TestBatch<byte[]> batch = TestBatch.of(new byte[] {1, 2, 3}, image(Color.RED, 8, 8, "png"), null);
-      List<List<Label>> out = TestBatch.run(h, batch);
-      assertInstanceOf(InvalidInputException.class, batch.failure(0));
-      assertInstanceOf(InvalidInputException.class, batch.failure(2));
-      assertEquals("red", out.get(1).get(0).label());
+      InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.prepare(new byte[] {1, 2, 3}));
+      assertTrue(e.getMessage().startsWith("model test:1 got 3 bytes that ImageIO cannot decode"), e.getMessage());
+      assertThrows(InvalidInputException.class, () -> h.prepare(null));
+    }
+  }
+
+  @Test
+  void aBufferedImageIsClassifiedLikeItsEncodedBytes() throws Exception {
+    try (ImageClassifierHandler h = handler(PLAIN)) {
+      BufferedImage blue = new BufferedImage(12, 7, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = blue.createGraphics();
+      g.setColor(Color.BLUE);
+      g.fillRect(0, 0, 12, 7);
+      g.dispose();
+      List<List<Label>> out = TestBatch.run(h, TestBatch.of(blue, image(Color.BLUE, 12, 7, "png")));
+      assertEquals(out.get(1), out.get(0));
+      assertEquals("blue", out.get(0).get(0).label());
+    }
+  }
+
+  @Test
+  void bgrChannelOrderSwapsWhatTheModelSeesAsRedAndBlue() throws Exception {
+    Map<String, String> bgr = new java.util.HashMap<>(PLAIN);
+    bgr.put("channelOrder", "bgr");
+    try (ImageClassifierHandler h = handler(bgr)) {
+      assertEquals("blue", TestBatch.run(h, TestBatch.of(image(Color.RED, 8, 8, "png"))).get(0).get(0).label());
+    }
+  }
+
+  @Test
+  void keepAspectFitsTheImageAndPadsTheRest() throws Exception {
+    Map<String, String> keep = new java.util.HashMap<>(PLAIN);
+    keep.put("keepAspect", "true");
+    try (ImageClassifierHandler h = handler(keep)) {
+      ImageTensor t = h.prepare(image(Color.RED, 40, 10, "png"));
+      assertEquals(t.width(), t.contentWidth());
+      assertTrue(t.contentHeight() < t.height(), t.toString());
+      assertEquals(0f, t.get(0, t.height() - 1, 0), "padding is 0 in the normalised tensor");
     }
   }
 
