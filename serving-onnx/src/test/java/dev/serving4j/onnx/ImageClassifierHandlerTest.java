@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.InvalidConfigException;
 import dev.serving4j.InvalidInputException;
+import dev.serving4j.ModelArchive;
+import dev.serving4j.ModelServer;
+import dev.serving4j.ServingException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageClassifierHandlerTest {
   @RegisterExtension
@@ -114,6 +119,47 @@ class ImageClassifierHandlerTest {
       InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> handler(bad).close());
       String key = bad.keySet().iterator().next();
       assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+  }
+
+  @Test
+  void theSchedulingInstanceNeedsNoModelWhenTheSizeIsSet(@TempDir Path dir) throws Exception {
+    Map<String, String> sized = new java.util.HashMap<>(PLAIN);
+    sized.put("width", "4");
+    sized.put("height", "4");
+    TestContext noModel = new TestContext(engines.engine(Map.of()), dir, "absent.onnx", sized, -1);
+    try (ImageClassifierHandler h = new ImageClassifierHandler()) {
+      h.initialize(noModel);
+      assertEquals(4, h.prepare(image(Color.RED, 9, 3, "png")).width());
+    }
+  }
+
+  private static ModelArchive.Builder archive(byte[] warmup) {
+    return ModelArchive.builder("warm", "1").handler("image-classifier").engine("onnxruntime")
+        .modelFile("model.onnx", EngineFixture.model("image_classifier.onnx"))
+        .file("labels.txt", EngineFixture.model("labels.txt"))
+        .handlerProperty("mean", "0,0,0").handlerProperty("std", "1,1,1")
+        .warmupFile("warmup/red.png", warmup);
+  }
+
+  @Test
+  void warmUpFilesAreReadAsImages(@TempDir Path dir) throws Exception {
+    try (ModelServer server = ModelServer.builder().build()) {
+      server.register(archive(image(Color.RED, 8, 8, "png")).writeDirectory(dir.resolve("warm")));
+      assertEquals("green", server.client("warm", Object.class, List.class)
+          .predict(image(Color.GREEN, 8, 8, "png")).join().stream().map(l -> ((Label) l).label()).findFirst()
+          .orElseThrow());
+    }
+  }
+
+  @Test
+  void aWarmUpFileThatIsNotAnImageFailsTheWorkerNamingTheFile(@TempDir Path dir) {
+    try (ModelServer server = ModelServer.builder().restartBackoff(java.time.Duration.ofMillis(1),
+        java.time.Duration.ofMillis(1)).build()) {
+      ServingException e = assertThrows(ServingException.class,
+          () -> server.register(archive(new byte[] {1, 2, 3}).writeDirectory(dir.resolve("cold"))));
+      assertTrue(String.valueOf(e.getMessage()).contains("warmup/red.png")
+          || String.valueOf(e.getCause()).contains("warmup/red.png"), e.toString());
     }
   }
 }
