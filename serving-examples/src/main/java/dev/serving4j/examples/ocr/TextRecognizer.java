@@ -27,7 +27,7 @@ import java.util.Map;
  *   <li>{@link #cost}: the padded width in model time steps ({@code width / 8}), so with {@code maxBatchCost} a
  *       batch's padded cost, widest line times batch size, bounds the pixels a run computes, padding included;
  *   <li>{@link #preprocess}: stacks the lines into {@code [n, 3, 48, widest]}, narrower lines padded with 0 (mid
- *       grey after normalisation: padding with white cost many exact matches);
+ *       grey after normalisation, as PaddleOCR pads; white read fewer lines exactly in the accuracy test);
  *   <li>{@link #postprocess}: greedy CTC decoding of each line's own time steps (not its padding) over the key list
  *       {@code ["<blank>"] + keys file lines + [" "]}.
  * </ul>
