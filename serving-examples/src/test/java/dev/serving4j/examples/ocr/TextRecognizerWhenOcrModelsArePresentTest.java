@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.InvalidInputException;
+import dev.serving4j.ModelArchive;
 import dev.serving4j.ModelClient;
 import dev.serving4j.ModelServer;
 import dev.serving4j.examples.ocr.TextRecognizer.Text;
@@ -75,6 +76,20 @@ class TextRecognizerWhenOcrModelsArePresentTest {
   void aLineAloneReadsTheSameAsInAPaddedBatch() {
     String text = "Batching pads lines to the widest one";
     assertEquals(text, recognizer.predict(TextImages.line(text, OcrFixture.FONTS.get(0))).join().text());
+  }
+
+  @Test
+  void aServerAliasServesTheHandlerFromAManifestThatNamesIt() {
+    Path archive = ModelArchive.builder("aliased", "1").handler("paddle-rec").engine("onnxruntime")
+        .modelFile("model.onnx", OcrModels.file(OcrModels.RECOGNIZER))
+        .file(OcrModels.KEYS, OcrModels.file(OcrModels.KEYS))
+        .writeDirectory(dir.resolve("aliased"));
+    try (ModelServer aliasing = ModelServer.builder().handler("paddle-rec", TextRecognizer::new).build()) {
+      aliasing.register(archive);
+      Text text = aliasing.client("aliased", Object.class, Text.class)
+          .predict(TextImages.line("read through an alias", OcrFixture.FONTS.get(1))).join();
+      assertEquals("read through an alias", text.text());
+    }
   }
 
   @Test
