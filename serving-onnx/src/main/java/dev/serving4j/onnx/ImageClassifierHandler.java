@@ -7,43 +7,43 @@ import dev.serving4j.Handler;
 import dev.serving4j.HandlerContext;
 import dev.serving4j.InvalidConfigException;
 import dev.serving4j.InvalidInputException;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import dev.serving4j.onnx.ImagePreprocessor.ChannelOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 
 /**
- * The built-in {@code image-classifier} handler: image bytes (PNG, JPEG, anything {@link ImageIO} reads) in, the
- * top-k {@link Label}s out.
+ * The built-in {@code image-classifier} handler: an image ({@link java.awt.image.BufferedImage}, or encoded bytes
+ * that {@link javax.imageio.ImageIO} reads: PNG, JPEG, ...) in, the top-k {@link Label}s out.
  *
- * <p>Each image is decoded, resized (bilinear) to {@code width x height}, scaled to [0, 1], normalised per channel
- * with {@code (x - mean) / std}, and laid out NCHW float32 RGB; the batch runs once and each image gets the
- * {@code topK} classes of its row of the model's first output ({@code [batch, classes]}).
+ * <p>Built on {@link ImagePreprocessor}: {@link #prepare}, on the caller's thread, decodes the image, resizes it
+ * (bilinear) to {@code width x height}, scales it to [0, 1] and normalises it per channel with
+ * {@code (x - mean) / std} in NCHW float32; {@link #preprocess} only stacks the prepared images. The batch runs once
+ * and each image gets the {@code topK} classes of its row of the model's first output ({@code [batch, classes]}).
  *
  * <p>Properties: {@code width}/{@code height} (default: the model's fixed input size, else 224), {@code mean}
- * (default {@code 0.485,0.456,0.406}), {@code std} (default {@code 0.229,0.224,0.225}), {@code topK} (default 5),
- * {@code labels} (a text file with one label per line or a JSON array/object; default {@code labels.txt}, optional
- * unless named), {@code softmax} (default false: set true for models that output logits). Bytes that are not an
- * image fail alone with an {@link InvalidInputException}.
+ * (default {@code 0.485,0.456,0.406}), {@code std} (default {@code 0.229,0.224,0.225}), both in R,G,B order,
+ * {@code channelOrder} ({@code RGB}, default, or {@code BGR}), {@code keepAspect} (default false: stretch; true:
+ * fit within the size keeping the aspect ratio and pad the rest with 0 in the normalised tensor), {@code topK}
+ * (default 5), {@code labels} (a text file with one label per line or a JSON array/object; default
+ * {@code labels.txt}, optional unless named), {@code softmax} (default false: set true for models that output
+ * logits). An input that is not an image is that request's {@link InvalidInputException}, raised before it is
+ * queued. Warm-up inputs are the manifest's {@code warmupFiles}, read as images.
+ *
+ * <p>The instance serving {@code prepare} (see {@link HandlerContext#forScheduling()}) loads the model only when
+ * {@code width} or {@code height} is not set, to read its input size; workers share that session by default.
  */
-public final class ImageClassifierHandler implements Handler<byte[], List<Label>> {
+public final class ImageClassifierHandler implements Handler<Object, List<Label>> {
   private OnnxModel model;
   private String input;
   private String output;
-  private int width;
-  private int height;
-  private float[] mean;
-  private float[] std;
+  private ImagePreprocessor images;
   private int topK;
   private boolean softmax;
   private List<String> labels;
@@ -59,6 +59,32 @@ public final class ImageClassifierHandler implements Handler<byte[], List<Label>
    */
   @Override
   public void initialize(HandlerContext context) throws IOException {
+    long[] s = {-1, 3, -1, -1};
+    if (!context.forScheduling() || context.property("width", null) == null
+        || context.property("height", null) == null) {
+      s = loadModel(context);
+    }
+    int height = size(context, "height", s[2]);
+    int width = size(context, "width", s[3]);
+    float[] mean = floats(context, "mean", "0.485,0.456,0.406");
+    float[] std = floats(context, "std", "0.229,0.224,0.225");
+    boolean keepAspect = Boolean.parseBoolean(context.property("keepAspect", "false").trim());
+    ImagePreprocessor.Builder b = ImagePreprocessor.builder()
+        .resize(keepAspect ? Resize.keepAspect(width, height) : Resize.exact(width, height))
+        .mean(mean[0], mean[1], mean[2]).std(std[0], std[1], std[2])
+        .channelOrder(channelOrder(context))
+        .describedAs("model " + context.modelName() + ":" + context.modelVersion());
+    images = (keepAspect ? b.padTo(width, height) : b).build();
+    topK = context.intProperty("topK", 5);
+    if (topK < 1) {
+      throw new InvalidConfigException("handler property 'topK' must be >= 1, was " + topK);
+    }
+    softmax = Boolean.parseBoolean(context.property("softmax", "false").trim());
+    labels = readLabels(context);
+  }
+
+  /** Loads the model, checks its signature and returns its input shape. */
+  private long[] loadModel(HandlerContext context) {
     model = context.loadModel(OnnxModel.class);
     model.publishLiveTensors(context);
     TensorSpec in = model.inputs().values().iterator().next();
@@ -72,16 +98,15 @@ public final class ImageClassifierHandler implements Handler<byte[], List<Label>
     }
     input = in.name();
     output = out.name();
-    height = size(context, "height", s[2]);
-    width = size(context, "width", s[3]);
-    mean = floats(context, "mean", "0.485,0.456,0.406");
-    std = floats(context, "std", "0.229,0.224,0.225");
-    topK = context.intProperty("topK", 5);
-    if (topK < 1) {
-      throw new InvalidConfigException("handler property 'topK' must be >= 1, was " + topK);
+    return s;
+  }
+
+  private static ChannelOrder channelOrder(HandlerContext context) {
+    String order = context.property("channelOrder", "RGB").trim().toUpperCase(Locale.ROOT);
+    if (!order.equals("RGB") && !order.equals("BGR")) {
+      throw new InvalidConfigException("handler property 'channelOrder' must be RGB or BGR, was '" + order + "'");
     }
-    softmax = Boolean.parseBoolean(context.property("softmax", "false").trim());
-    labels = readLabels(context);
+    return ChannelOrder.valueOf(order);
   }
 
   private static int size(HandlerContext context, String key, long fixed) {
@@ -134,69 +159,45 @@ public final class ImageClassifierHandler implements Handler<byte[], List<Label>
     return out;
   }
 
+  /** Decodes, resizes and normalises one image on the caller's thread. */
   @Override
-  public Class<?> inputType() {
-    return byte[].class;
+  public ImageTensor prepare(Object image) {
+    return images.apply(image);
   }
 
+  /** The manifest's {@code warmupFiles}, decoded as images. */
   @Override
-  public Object preprocess(Batch<byte[]> batch) throws IOException {
-    List<Integer> items = new ArrayList<>();
-    List<Tensor> images = new ArrayList<>();
+  public List<Object> warmupInputs(HandlerContext context) throws IOException {
+    return ImagePreprocessor.warmupImages(context);
+  }
+
+  /** Stacks the prepared images into one {@code [batch, 3, height, width]} tensor. */
+  @Override
+  public Tensor preprocess(Batch<Object> batch) {
+    List<ImageTensor> prepared = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      byte[] bytes = batch.input(i);
-      BufferedImage image = bytes == null ? null : ImageIO.read(new ByteArrayInputStream(bytes));
-      if (image == null) {
-        batch.fail(i, new InvalidInputException("input " + i + " for model " + model.modelName()
-            + " is not an image ImageIO can decode (PNG, JPEG, BMP, GIF)"));
-        continue;
-      }
-      items.add(i);
-      images.add(toTensor(image));
+      prepared.add(batch.prepared(i) instanceof ImageTensor t ? t : images.apply(batch.input(i)));
     }
-    return new Prepared(items, items.isEmpty() ? null : TensorStack.of(images).tensor());
-  }
-
-  /** Resizes and normalises one image into a {@code [1, 3, height, width]} tensor. */
-  private Tensor toTensor(BufferedImage image) {
-    BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = resized.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(image, 0, 0, width, height, null);
-    g.dispose();
-    int[] rgb = resized.getRGB(0, 0, width, height, null, 0, width);
-    int plane = width * height;
-    float[] chw = new float[3 * plane];
-    for (int p = 0; p < plane; p++) {
-      for (int c = 0; c < 3; c++) {
-        float x = ((rgb[p] >> (16 - 8 * c)) & 0xFF) / 255f;
-        chw[c * plane + p] = (x - mean[c]) / std[c];
-      }
-    }
-    return Tensor.of(chw, 1, 3, height, width);
+    return images.stack(prepared);
   }
 
   @Override
-  public Object inference(Object preprocessed, Batch<byte[]> batch) {
-    Prepared p = (Prepared) preprocessed;
-    return p.images == null ? p : new Prepared(p.items, model.run(Map.of(input, p.images)).get(output));
+  public Tensor inference(Object preprocessed, Batch<Object> batch) {
+    return model.run(Map.of(input, (Tensor) preprocessed)).get(output);
   }
 
   @Override
-  public List<List<Label>> postprocess(Object inferred, Batch<byte[]> batch) {
-    List<List<Label>> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
-    Prepared p = (Prepared) inferred;
-    if (p.images == null) {
-      return results;
-    }
-    float[] scores = p.images.toFloatArray();
-    int classes = (int) p.images.dim(1);
-    for (int k = 0; k < p.items.size(); k++) {
+  public List<List<Label>> postprocess(Object inferred, Batch<Object> batch) {
+    Tensor out = (Tensor) inferred;
+    float[] scores = out.toFloatArray();
+    int classes = (int) out.dim(1);
+    List<List<Label>> results = new ArrayList<>(batch.size());
+    for (int k = 0; k < batch.size(); k++) {
       float[] row = java.util.Arrays.copyOfRange(scores, k * classes, (k + 1) * classes);
       if (softmax) {
         softmax(row);
       }
-      results.set(p.items.get(k), IntStream.range(0, classes).boxed()
+      results.add(IntStream.range(0, classes).boxed()
           .sorted(Comparator.comparingDouble((Integer c) -> row[c]).reversed())
           .limit(topK).map(c -> new Label(c < labels.size() ? labels.get(c) : "class " + c, row[c])).toList());
     }
@@ -225,7 +226,4 @@ public final class ImageClassifierHandler implements Handler<byte[], List<Label>
       model.close();
     }
   }
-
-  /** The decoded images (batch indices) and, first, their stacked input, then the model's scores. */
-  private record Prepared(List<Integer> items, Tensor images) {}
 }

@@ -105,11 +105,30 @@ public final class Tensor {
     return new Tensor(dtype, shape.clone(), allocate(dtype, shape, checkedCount(shape)));
   }
 
+  /**
+   * A tensor over the remaining bytes of {@code direct}, without a copy: ONNX Runtime reads that memory in place.
+   * Use it to hand over a batch written straight into a direct buffer (as {@link ImagePreprocessor#stack} does).
+   * The tensor shares the memory: the caller must not write to the buffer afterwards.
+   *
+   * @throws IllegalArgumentException when the buffer is not direct, not in native byte order, or its remaining
+   *     bytes do not hold exactly a {@code dtype} tensor of {@code shape}
+   */
+  public static Tensor wrap(DType dtype, ByteBuffer direct, long... shape) {
+    Objects.requireNonNull(dtype, "dtype");
+    Objects.requireNonNull(direct, "direct");
+    if (!direct.isDirect() || direct.order() != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException("Tensor.wrap needs a direct buffer in native byte order (ByteBuffer"
+          + ".allocateDirect(n).order(ByteOrder.nativeOrder())); use copyOf for other buffers");
+    }
+    return adopt(dtype, direct.slice().order(ByteOrder.nativeOrder()), shape);
+  }
+
   /** Takes ownership of a direct, native-order buffer already sized for the shape; no copy. */
   static Tensor adopt(DType dtype, ByteBuffer direct, long[] shape) {
     if (!direct.isDirect() || direct.order() != ByteOrder.nativeOrder() || direct.position() != 0
         || (long) checkedCount(shape) * dtype.byteSize() != direct.limit()) {
-      throw new IllegalArgumentException("not a direct native-order buffer sized for " + Arrays.toString(shape));
+      throw new IllegalArgumentException(direct.limit() + " bytes in a " + (direct.isDirect() ? "direct" : "heap")
+          + " buffer do not hold a " + dtype + " tensor of shape " + Arrays.toString(shape));
     }
     return new Tensor(dtype, shape.clone(), direct);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.InvalidInputException;
 import dev.serving4j.ServingException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,26 @@ class TensorTest {
     assertTrue(t.buffer().isReadOnly());
     assertEquals(ByteOrder.nativeOrder(), t.buffer().order());
     assertEquals(16, t.buffer().remaining());
+  }
+
+  @Test
+  void wrapSharesTheCallersDirectBufferWithoutCopying() {
+    ByteBuffer direct = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    direct.asFloatBuffer().put(new float[] {1, 2});
+    Tensor t = Tensor.wrap(DType.FLOAT32, direct, 1, 2);
+    direct.asFloatBuffer().put(0, 5); // only to show the memory is shared; callers must not write after wrapping
+    assertArrayEquals(new float[] {5, 2}, t.toFloatArray());
+  }
+
+  @Test
+  void wrapRefusesHeapBuffersForeignByteOrderAndWrongSizes() {
+    ByteOrder foreign = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN
+        : ByteOrder.LITTLE_ENDIAN;
+    assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(DType.FLOAT32, ByteBuffer.allocate(8), 2));
+    assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(DType.FLOAT32,
+        ByteBuffer.allocateDirect(8).order(foreign), 2));
+    assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(DType.FLOAT32,
+        ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()), 3));
   }
 
   @Test
