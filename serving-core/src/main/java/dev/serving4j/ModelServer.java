@@ -10,6 +10,7 @@ import dev.serving4j.internal.ServerResources;
 import dev.serving4j.internal.Snapshots;
 import dev.serving4j.internal.metrics.ServerObservers;
 import dev.serving4j.spi.Engine;
+import dev.serving4j.spi.EngineProvider;
 import dev.serving4j.spi.EngineSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ public final class ModelServer implements AutoCloseable {
     registry.requireNotRegistered(m.modelName(), m.modelVersion());
     ModelConfig config = m.defaultConfig().with(overrides);
     Supplier<? extends Handler<?, ?>> factory = handlers.resolve(m.handler(), label);
-    Engine engine = createEngine(m, config, label);
+    Engine engine = createEngine(archive, config, label);
     ModelVersion version;
     try {
       version = new ModelVersion(archive, config, engine, factory, resources, owned, events);
@@ -149,7 +150,8 @@ public final class ModelServer implements AutoCloseable {
     return describe(m.modelName());
   }
 
-  private Engine createEngine(Manifest m, ModelConfig config, String label) {
+  private Engine createEngine(ModelArchive archive, ModelConfig config, String label) {
+    Manifest m = archive.manifest();
     if (m.engine() == null) {
       if (!config.engineOptions().isEmpty()) {
         throw new InvalidConfigException(label + ": engineOptions " + config.engineOptions().keySet()
@@ -157,8 +159,9 @@ public final class ModelServer implements AutoCloseable {
       }
       return null;
     }
-    return engines.get(m.engine(), label).create(new EngineSpec(m.modelName(), m.modelVersion(),
-        config.engineOptions(), config.inferenceTimeout()));
+    EngineProvider provider = engines.get(m.engine(), label);
+    Map<String, String> options = ArchiveEngineOptions.confine(provider, archive, config.engineOptions(), label);
+    return provider.create(new EngineSpec(m.modelName(), m.modelVersion(), options, config.inferenceTimeout()));
   }
 
   private void awaitFirstWorker(ModelVersion version, String label) {
