@@ -10,7 +10,30 @@ import java.util.regex.Pattern;
 final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h)");
 
+  /**
+   * The longest wait serving4j represents, about 73 years: a longer one cannot be added to a {@code nanoTime} reading
+   * without overflow, so it is saturated to this ("forever") rather than overflowing.
+   */
+  static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
+
   private Durations() {}
+
+  /** {@code d}, or {@link #FOREVER} when {@code d} is longer. */
+  static Duration saturate(Duration d) {
+    return d.compareTo(FOREVER) > 0 ? FOREVER : d;
+  }
+
+  /**
+   * Requires {@code d} to be non-null and non-negative (and positive unless {@code zeroAllowed}), then saturates it.
+   *
+   * @throws InvalidConfigException naming {@code field} and the value
+   */
+  static Duration requireWait(String field, Duration d, boolean zeroAllowed) {
+    if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+      throw new InvalidConfigException(field + " must be " + (zeroAllowed ? ">= 0" : "> 0") + ", was " + d);
+    }
+    return saturate(d);
+  }
 
   static Duration parse(String field, Object value) {
     if (value instanceof Number n) {

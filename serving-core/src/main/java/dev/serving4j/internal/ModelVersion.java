@@ -57,6 +57,7 @@ public final class ModelVersion implements VersionView {
   private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
+  private final Class<?> outputType;
   private final boolean needsSchedulingInstance;
   /** Null when caching is off. */
   private final ResponseCache cache;
@@ -105,8 +106,9 @@ public final class ModelVersion implements VersionView {
     this.resources = resources;
     this.owned = owned;
     this.handlerName = manifest.handler();
-    Handler<?, ?> probe = handlerFactory.get(); // never initialized: only asked what it declares
-    this.inputType = probe.inputType();
+    Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares
+    this.inputType = declaredType("inputType", probe::inputType);
+    this.outputType = declaredType("outputType", probe::outputType);
     // Costs only matter under a budget, cache keys with a cache; batch keys always do. Without any, callers never
     // run handler code.
     this.needsSchedulingInstance = (config.maxBatchCost() > 0 && overrides(probe, "cost"))
@@ -134,6 +136,31 @@ public final class ModelVersion implements VersionView {
       firstWorker.complete(null);
     }
     return firstWorker;
+  }
+
+  /** Asks the probe handler for a declared type; a throw or a null fails registration naming the handler. */
+  private Class<?> declaredType(String method, Supplier<Class<?>> declared) {
+    Class<?> type;
+    try {
+      type = declared.get();
+    } catch (RuntimeException e) {
+      throw new HandlerException(label() + ": handler '" + handlerName + "' threw from " + method + "(): " + e, e);
+    }
+    if (type == null) {
+      throw new HandlerException(label() + ": handler '" + handlerName + "' returned null from " + method
+          + "(); return a class, such as Object.class for no check");
+    }
+    return type;
+  }
+
+  /** The input type the handler declares ({@link Handler#inputType()}). */
+  public Class<?> inputType() {
+    return inputType;
+  }
+
+  /** The output type the handler declares ({@link Handler#outputType()}). */
+  public Class<?> outputType() {
+    return outputType;
   }
 
   private static boolean overrides(Handler<?, ?> h, String method) {
@@ -254,13 +281,17 @@ public final class ModelVersion implements VersionView {
     long cost;
     Object key;
     Object cacheKey;
+    String hook = "cost";
     try {
       cost = s.cost(input);
+      hook = "batchKey";
       key = s.batchKey(input);
+      hook = "cacheKey";
       cacheKey = cache == null ? null : s.cacheKey(input);
     } catch (RuntimeException e) {
+      // A ServingException is the handler's own verdict (say InvalidInputException); anything else is its bug.
       return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-          : new InvalidInputException(label() + ": the handler could not cost, key or cache-key this input: " + e, e));
+          : new HandlerException(label() + ": handler '" + handlerName + "' threw from " + hook + "(): " + e, e));
     }
     if (cost < 0) {
       return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
@@ -377,7 +408,14 @@ public final class ModelVersion implements VersionView {
 
   @SuppressWarnings("unchecked")
   Handler<Object, Object> newHandler() {
-    Handler<?, ?> h = handlerFactory.get();
+    Handler<?, ?> h;
+    try {
+      h = handlerFactory.get();
+    } catch (HandlerException e) {
+      throw e; // already names the model and the handler
+    } catch (RuntimeException e) {
+      throw new HandlerException(label() + ": the factory of handler '" + handlerName + "' threw: " + e, e);
+    }
     if (h == null) {
       throw new HandlerException(label() + ": handler factory for '" + handlerName + "' returned null");
     }
