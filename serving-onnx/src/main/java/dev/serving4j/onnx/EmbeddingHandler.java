@@ -67,7 +67,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
     }
     exactCost = cost.equals("tokens");
     this.maxLength = maxLength;
-    Path file = context.modelDirectory().resolve(context.property("tokenizer", "tokenizer.json"));
+    Path file = context.archiveFile("tokenizer", "tokenizer.json");
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
           + " (handler property 'tokenizer')");

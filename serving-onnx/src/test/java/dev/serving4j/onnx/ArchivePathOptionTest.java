@@ -14,13 +14,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12 item 1: ONNX Runtime writes {@code optimizedModelPath}, so an archive may only name a new file inside its
- * own directory; the application may name any path.
+ * own directory; the application may name any path. The built-in handlers' file properties stay inside too.
  */
 class ArchivePathOptionTest {
+  @RegisterExtension final EngineFixture engines = new EngineFixture();
   @TempDir Path dir;
   private final ModelServer server = ModelServer.builder().build();
 
@@ -96,5 +98,17 @@ class ArchivePathOptionTest {
     server.register(zip, cfg -> cfg.engineOption("optimizedModelPath", chosen.toString()));
 
     assertTrue(Files.size(chosen) > 0);
+  }
+
+  @Test
+  void aHandlerFilePropertyCannotNameAFileOutsideTheArchive() throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret.txt"), "cat\ndog\n", StandardCharsets.UTF_8);
+    TestContext context = new TestContext(engines.engine(Map.of()), EngineFixture.model("image_classifier.onnx"),
+        Map.of("labels", secret.toString()));
+
+    try (ImageClassifierHandler handler = new ImageClassifierHandler()) {
+      ArchiveException e = assertThrows(ArchiveException.class, () -> handler.initialize(context));
+      assertTrue(e.getMessage().contains("handler property 'labels'"), e.getMessage());
+    }
   }
 }
