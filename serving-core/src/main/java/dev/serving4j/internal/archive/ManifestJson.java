@@ -102,8 +102,8 @@ public final class ManifestJson {
       foreign = json[i] == 0;
     }
     if (foreign) {
-      throw new ArchiveException(where + ": " + FILE_NAME + " must be UTF-8 without a byte-order mark; it looks like "
-          + "UTF-16, UTF-32 or a file with a BOM");
+      throw new ArchiveException(where + ": " + FILE_NAME + " is not valid JSON here: it must be UTF-8 without a "
+          + "byte-order mark, and looks like UTF-16, UTF-32 or a file with a BOM");
     }
     try {
       return StandardCharsets.UTF_8.newDecoder()
@@ -111,7 +111,8 @@ public final class ManifestJson {
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(json)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new ArchiveException(where + ": " + FILE_NAME + " is not valid UTF-8: " + e, e);
+      throw new ArchiveException(where + ": " + FILE_NAME + " is not valid JSON here: it must be UTF-8, and holds a "
+          + "malformed UTF-8 sequence (" + e + ")", e);
     }
   }
 
