@@ -63,6 +63,14 @@ public interface Handler<I, O> extends AutoCloseable {
   }
 
   /**
+   * The type every output is, if the handler declares one: {@link ModelServer#client} refuses a typed client whose
+   * output type can never match it. Default {@code Object} (unknown; a typed client checks each output instead).
+   */
+  default Class<?> outputType() {
+    return Object.class;
+  }
+
+  /**
    * The cost of one request for cost-aware batching (for example its token count); a batch's padded cost is its
    * largest cost times its size and is kept within the model's {@code maxBatchCost}. Default 1.
    *

@@ -50,6 +50,24 @@ public interface HandlerContext {
     }
   }
 
+  /**
+   * Resolves handler property {@code key} (or {@code defaultPath} when it is absent), a file name such as a
+   * tokenizer's, inside {@link #modelDirectory()}: it must be a relative path with forward slashes and no {@code ..}
+   * that does not pass through a symbolic link, whoever set it, so an archive cannot make a handler read or write
+   * outside itself. The file need not exist.
+   *
+   * @throws ArchiveException naming the property and the path when it would leave the archive's directory
+   */
+  default Path archiveFile(String key, String defaultPath) {
+    String value = property(key, defaultPath);
+    String what = "model " + modelName() + ":" + modelVersion() + ": handler property '" + key + "'";
+    try {
+      return ArchivePaths.resolveInside(modelDirectory().toRealPath(), what, value);
+    } catch (java.io.IOException e) {
+      throw new ArchiveException(what + ": the archive's directory cannot be read: " + e, e);
+    }
+  }
+
   /** This worker's id, unique within the model version; -1 for the instance that serves the per-request hooks. */
   int workerId();
 

@@ -182,6 +182,11 @@ public final class ModelArchive implements AutoCloseable {
     return "ModelArchive[" + manifest.modelName() + " " + manifest.modelVersion() + " from " + source + "]";
   }
 
+  /** True once {@link #close()} was called. */
+  boolean isClosed() {
+    return closed.get();
+  }
+
   private void requireOpen() {
     if (closed.get()) {
       throw new IllegalStateException("archive '" + source + "' is closed");

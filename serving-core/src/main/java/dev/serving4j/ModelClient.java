@@ -30,16 +30,27 @@ public final class ModelClient<I, O> {
     return predict(input, PredictOptions.DEFAULTS);
   }
 
-  /** Calls the model with options. */
+  /**
+   * Calls the model with options. An output that is not an {@code O} fails the returned future with an
+   * {@link OutputTypeException} naming the model, the expected and the actual type.
+   */
   public CompletableFuture<O> predict(I input, PredictOptions options) {
     CompletableFuture<Object> request = server.predict(model, input, options);
-    CompletableFuture<O> typed = request.thenApply(outputType::cast);
+    CompletableFuture<O> typed = request.thenApply(this::typed);
     typed.whenComplete((v, e) -> {
       if (typed.isCancelled()) {
         request.cancel(false); // cancelling the typed view removes the queued request too
       }
     });
     return typed;
+  }
+
+  private O typed(Object output) {
+    if (output != null && !outputType.isInstance(output)) {
+      throw new OutputTypeException("model '" + model + "' returned a " + output.getClass().getName()
+          + " where this client expects a " + outputType.getName());
+    }
+    return outputType.cast(output);
   }
 
   /** Calls the model and waits. */

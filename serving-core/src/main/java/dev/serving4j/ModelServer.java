@@ -8,8 +8,10 @@ import dev.serving4j.internal.Multiplexer;
 import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.ServerResources;
 import dev.serving4j.internal.Snapshots;
+import dev.serving4j.internal.config.Durations;
 import dev.serving4j.internal.metrics.ServerObservers;
 import dev.serving4j.spi.Engine;
+import dev.serving4j.spi.EngineProvider;
 import dev.serving4j.spi.EngineSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -92,6 +94,8 @@ public final class ModelServer implements AutoCloseable {
    * @throws InvalidConfigException when the merged config is invalid
    * @throws HandlerException when the handler cannot be found or the first worker fails to initialize
    * @throws ServingException when that name and version are already registered
+   * @throws ArchiveException when the archive is closed, or an engine path option it gives leaves it
+   * @throws ServerClosedException when the server is closed
    */
   public ModelDescription register(ModelArchive archive, Consumer<ModelConfig.Builder> overrides) {
     return register(archive, overrides, null);
@@ -121,12 +125,15 @@ public final class ModelServer implements AutoCloseable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(overrides, "overrides");
     ensureOpen();
+    if (archive.isClosed()) {
+      throw new ArchiveException(archive + " is closed; open it again to register it");
+    }
     Manifest m = archive.manifest();
     String label = "model '" + m.modelName() + "' version '" + m.modelVersion() + "'";
     registry.requireNotRegistered(m.modelName(), m.modelVersion());
     ModelConfig config = m.defaultConfig().with(overrides);
     Supplier<? extends Handler<?, ?>> factory = handlers.resolve(m.handler(), label);
-    Engine engine = createEngine(m, config, label);
+    Engine engine = createEngine(archive, config, label);
     ModelVersion version;
     try {
       config = withEngineLayout(config, engine);
@@ -159,7 +166,8 @@ public final class ModelServer implements AutoCloseable {
     return workers == config.minWorkers() ? config : config.with(b -> b.workers(workers));
   }
 
-  private Engine createEngine(Manifest m, ModelConfig config, String label) {
+  private Engine createEngine(ModelArchive archive, ModelConfig config, String label) {
+    Manifest m = archive.manifest();
     if (m.engine() == null) {
       if (!config.engineOptions().isEmpty()) {
         throw new InvalidConfigException(label + ": engineOptions " + config.engineOptions().keySet()
@@ -167,8 +175,9 @@ public final class ModelServer implements AutoCloseable {
       }
       return null;
     }
-    return engines.get(m.engine(), label).create(new EngineSpec(m.modelName(), m.modelVersion(),
-        config.engineOptions(), config.inferenceTimeout()));
+    EngineProvider provider = engines.get(m.engine(), label);
+    Map<String, String> options = ArchiveEngineOptions.confine(provider, archive, config.engineOptions(), label);
+    return provider.create(new EngineSpec(m.modelName(), m.modelVersion(), options, config.inferenceTimeout()));
   }
 
   private void awaitFirstWorker(ModelVersion version, String label) {
@@ -189,9 +198,14 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  /** Unregisters every version of {@code name}, draining each for up to the server's drain timeout. */
+  /**
+   * Unregisters every version of {@code name}, draining each for up to the server's drain timeout.
+   *
+   * @throws ModelNotFoundException when {@code name} is not registered
+   * @throws ServerClosedException when the server is closed
+   */
   public void unregister(String name) {
-    registry.removeAll(name).forEach(v -> closeVersion(v, drainTimeout));
+    whileOpen(() -> registry.removeAll(name)).forEach(v -> closeVersion(v, drainTimeout));
   }
 
   /** Unregisters one version, draining it for up to the server's drain timeout. */
@@ -205,10 +219,15 @@ public final class ModelServer implements AutoCloseable {
    * earliest registered remaining version becomes the default; a traffic split or shadow naming it is removed.
    * Calls that named no version and raced with the removal are routed again, so none fails because of it.
    *
+   * @param timeout at least zero; one beyond about 73 years waits for ever
    * @return true when every accepted request finished within the timeout
+   * @throws InvalidConfigException when {@code timeout} is null or negative (nothing is unregistered then)
+   * @throws ModelNotFoundException when that version is not registered
+   * @throws ServerClosedException when the server is closed
    */
   public boolean unregister(String name, String version, Duration timeout) {
-    return closeVersion(registry.remove(name, version), timeout);
+    Duration wait = Durations.requireWait("unregister timeout", timeout, true);
+    return closeVersion(whileOpen(() -> registry.remove(name, version)), wait);
   }
 
   private boolean closeVersion(ModelVersion v, Duration timeout) {
@@ -223,12 +242,12 @@ public final class ModelServer implements AutoCloseable {
    * @throws InvalidConfigException when a bound is outside 0..1024 or {@code max < min}
    */
   public void scaleWorkers(String name, String version, int min, int max) {
-    registry.find(name, version).scale(min, max);
+    whileOpen(() -> registry.find(name, version)).scale(min, max);
   }
 
   /** Makes {@code version} the target of calls that name no version. */
   public void setDefaultVersion(String name, String version) {
-    registry.setDefault(name, version, false);
+    whileOpen(() -> registry.setDefault(name, version, false));
   }
 
   /**
@@ -239,6 +258,7 @@ public final class ModelServer implements AutoCloseable {
    *
    * @return the description after the swap
    * @throws ModelNotFoundException when no model of the archive's name is registered
+   * @throws ServerClosedException when the server is closed
    */
   public ModelDescription reload(Path archive) {
     return reload(archive, b -> {});
@@ -246,10 +266,12 @@ public final class ModelServer implements AutoCloseable {
 
   /** Like {@link #reload(Path)}, with config overrides for the new version. */
   public ModelDescription reload(Path archive, Consumer<ModelConfig.Builder> overrides) {
+    ensureOpen();
     ModelArchive opened = ModelArchive.open(archive);
     Manifest m = opened.manifest();
     if (!registry.contains(m.modelName())) {
       opened.close();
+      ensureOpen();
       throw new ModelNotFoundException("model '" + m.modelName() + "' is not registered; register it before "
           + "reloading");
     }
@@ -267,7 +289,10 @@ public final class ModelServer implements AutoCloseable {
    * @throws InvalidConfigException when a weight is negative, all are zero, or a version is unknown
    */
   public void setTrafficSplit(String name, Map<String, Integer> weights) {
-    registry.setTrafficSplit(name, weights);
+    whileOpen(() -> {
+      registry.setTrafficSplit(name, weights);
+      return null;
+    });
   }
 
   /**
@@ -276,12 +301,19 @@ public final class ModelServer implements AutoCloseable {
    * {@link #describe}. A failing or overloaded shadow never affects callers.
    */
   public void setShadow(String name, String version, double fraction) {
-    registry.setShadow(name, Objects.requireNonNull(version, "version"), fraction);
+    Objects.requireNonNull(version, "version");
+    whileOpen(() -> {
+      registry.setShadow(name, version, fraction);
+      return null;
+    });
   }
 
   /** Stops mirroring calls of {@code name}. */
   public void clearShadow(String name) {
-    registry.setShadow(name, null, 0);
+    whileOpen(() -> {
+      registry.setShadow(name, null, 0);
+      return null;
+    });
   }
 
   /**
@@ -289,6 +321,7 @@ public final class ModelServer implements AutoCloseable {
    * {@code file}, atomically. Nothing is written unless asked; restore with {@link #restoreSnapshot}.
    */
   public void writeSnapshot(Path file) {
+    ensureOpen();
     Snapshots.write(file, registry.snapshot());
   }
 
@@ -298,6 +331,7 @@ public final class ModelServer implements AutoCloseable {
    * those registered by this call are unregistered again before the error is thrown.
    */
   public void restoreSnapshot(Path file) {
+    ensureOpen();
     List<Snapshots.ModelEntry> entries = Snapshots.read(file);
     List<String[]> done = new ArrayList<>();
     try {
@@ -336,9 +370,14 @@ public final class ModelServer implements AutoCloseable {
     registerOwned(archive, b -> b.apply(v.config()));
   }
 
-  /** Describes a model: versions, config, workers, queue depth, counts, traffic split and shadow. */
+  /**
+   * Describes a model: versions, config, workers, queue depth, counts, traffic split and shadow.
+   *
+   * @throws ModelNotFoundException when {@code name} is not registered
+   * @throws ServerClosedException when the server is closed
+   */
   public ModelDescription describe(String name) {
-    return registry.describe(name);
+    return whileOpen(() -> registry.describe(name));
   }
 
   /** Names of the registered models. */
@@ -383,12 +422,34 @@ public final class ModelServer implements AutoCloseable {
     return await(predict(name, input, options));
   }
 
-  /** Returns a typed client bound to model {@code name}. */
+  /**
+   * Returns a typed client bound to model {@code name}, checking now what can be checked: each registered version's
+   * declared {@link Handler#inputType()} and {@link Handler#outputType()} must be able to match {@code I} and
+   * {@code O} (one a subtype of the other). Outputs are checked call by call (see {@link ModelClient#predict}).
+   *
+   * @throws ModelNotFoundException when {@code name} is not registered
+   * @throws InvalidInputException when a version's handler can never accept an {@code I}
+   * @throws OutputTypeException when a version's handler declares outputs that can never be an {@code O}
+   * @throws ServerClosedException when the server is closed
+   */
   public <I, O> ModelClient<I, O> client(String name, Class<I> inputType, Class<O> outputType) {
     Objects.requireNonNull(inputType, "inputType");
     Objects.requireNonNull(outputType, "outputType");
-    describe(name); // fails fast when the model is unknown
+    for (ModelVersion v : whileOpen(() -> registry.versions(name))) {
+      if (disjoint(v.inputType(), inputType)) {
+        throw new InvalidInputException(v.label() + " takes " + v.inputType().getName() + " inputs; a client of "
+            + inputType.getName() + " inputs could never call it");
+      }
+      if (disjoint(v.outputType(), outputType)) {
+        throw new OutputTypeException(v.label() + " returns " + v.outputType().getName() + " outputs; a client "
+            + "expecting " + outputType.getName() + " could never get one");
+      }
+    }
     return new ModelClient<>(this, name, outputType);
+  }
+
+  private static boolean disjoint(Class<?> a, Class<?> b) {
+    return !a.isAssignableFrom(b) && !b.isAssignableFrom(a);
   }
 
   static <O> O await(CompletableFuture<O> future) {
@@ -417,6 +478,20 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
+   * Runs a registry action on an open server. A model missing because {@link #close} emptied the registry
+   * meanwhile is reported as {@link ServerClosedException}, not as an unknown model.
+   */
+  private <T> T whileOpen(Supplier<T> action) {
+    ensureOpen();
+    try {
+      return action.get();
+    } catch (ModelNotFoundException e) {
+      ensureOpen();
+      throw e;
+    }
+  }
+
+  /**
    * Stops accepting requests, lets every accepted request finish (failing what is left after the drain timeout
    * with {@link ServerClosedException}), stops the workers and closes handlers and engines. Idempotent.
    */
@@ -428,8 +503,11 @@ public final class ModelServer implements AutoCloseable {
       }
       closed = true;
     }
-    registry.clear().parallelStream().forEach(v -> closeVersion(v, drainTimeout));
-    resources.close();
+    try {
+      registry.clear().parallelStream().forEach(v -> closeVersion(v, drainTimeout));
+    } finally {
+      resources.close(); // the timer thread stops even if a version failed to close
+    }
   }
 
   /** Builds a {@link ModelServer}. Setters validate at once; {@link #build()} may be called more than once. */
@@ -473,26 +551,30 @@ public final class ModelServer implements AutoCloseable {
       if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
         throw new InvalidConfigException("restartBackoff needs 0 < initial <= max, was " + initial + ", " + max);
       }
-      restartBackoffInitial = initial;
-      restartBackoffMax = max;
+      restartBackoffInitial = Durations.saturate(initial);
+      restartBackoffMax = Durations.saturate(max);
       return this;
     }
 
-    /** How long unregister and close wait for accepted requests before failing them. Default 30 s. */
+    /**
+     * How long unregister and close wait for accepted requests before failing them. Default 30 s; a value beyond
+     * about 73 years waits for ever.
+     *
+     * @throws InvalidConfigException when null or negative
+     */
     public Builder drainTimeout(Duration value) {
-      if (value == null || value.isNegative()) {
-        throw new InvalidConfigException("drainTimeout must be >= 0, was " + value);
-      }
-      drainTimeout = value;
+      drainTimeout = Durations.requireWait("drainTimeout", value, true);
       return this;
     }
 
-    /** How long register waits for the first worker to initialize. Default 5 min. */
+    /**
+     * How long register waits for the first worker to initialize. Default 5 min; a value beyond about 73 years
+     * waits for ever.
+     *
+     * @throws InvalidConfigException when null, zero or negative
+     */
     public Builder startupTimeout(Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new InvalidConfigException("startupTimeout must be > 0, was " + value);
-      }
-      startupTimeout = value;
+      startupTimeout = Durations.requireWait("startupTimeout", value, false);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.serving4j;
 
+import dev.serving4j.internal.config.Durations;
 import java.time.Duration;
 
 /**
@@ -9,7 +10,9 @@ import java.time.Duration;
  *
  * @param version the version to call, or null for the model's default version
  * @param timeout the request's deadline measured from the call; null uses the model's default for the priority
- *     level ({@code priorityTimeouts}, else {@code requestTimeout}), {@link Duration#ZERO} means none
+ *     level ({@code priorityTimeouts}, else {@code requestTimeout}), {@link Duration#ZERO} means none, and so does a
+ *     timeout too long to count in nanoseconds from now (over about 73 years, such as
+ *     {@code ChronoUnit.FOREVER.getDuration()}), which is stored as {@link Duration#ZERO}
  * @param priority 0 (lowest, the default) to the model's {@code priorityLevels} - 1; higher levels are dispatched
  *     first, FIFO within a level
  * @param key a routing key (such as a user id): with a traffic split, equal keys always reach the same version;
@@ -24,16 +27,23 @@ public record PredictOptions(String version, Duration timeout, int priority, Str
     this(version, timeout, 0, null);
   }
 
-  /** Validates the timeout and priority. */
+  /**
+   * Validates the timeout and priority, and saturates a timeout beyond about 73 years to none.
+   *
+   * @throws InvalidConfigException when the priority or timeout is negative or the version blank
+   */
   public PredictOptions {
     if (priority < 0) {
-      throw new IllegalArgumentException("priority must be >= 0, was " + priority);
+      throw new InvalidConfigException("PredictOptions.priority must be >= 0, was " + priority);
     }
     if (timeout != null && timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
+      throw new InvalidConfigException("PredictOptions.timeout must be >= 0, was " + timeout);
+    }
+    if (timeout != null && timeout.compareTo(Durations.FOREVER) > 0) {
+      timeout = Duration.ZERO;
     }
     if (version != null && version.isBlank()) {
-      throw new IllegalArgumentException("version must be null or non-blank, was '" + version + "'");
+      throw new InvalidConfigException("PredictOptions.version must be null or non-blank, was '" + version + "'");
     }
   }
 

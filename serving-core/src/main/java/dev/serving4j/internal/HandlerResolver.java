@@ -71,6 +71,10 @@ public final class HandlerResolver {
     return () -> {
       try {
         return (Handler<?, ?>) ctor.newInstance();
+      } catch (java.lang.reflect.InvocationTargetException | ExceptionInInitializerError e) {
+        Throwable cause = e.getCause(); // what the constructor or static initializer really threw
+        throw new HandlerException(modelLabel + ": the constructor of handler '" + handler + "' threw: " + cause,
+            cause);
       } catch (ReflectiveOperationException e) {
         throw new HandlerException(modelLabel + ": could not create handler '" + handler + "': " + e, e);
       }

@@ -103,14 +103,22 @@ public final class ModelRegistry {
     }
   }
 
-  /** Sets the weighted split of calls that name no version (empty clears it). */
+  /**
+   * Sets the weighted split of calls that name no version (empty clears it).
+   *
+   * @throws ModelNotFoundException when {@code name} is not registered
+   * @throws InvalidConfigException when a weight is negative, the sum is out of range or a version is unknown
+   */
   public void setTrafficSplit(String name, Map<String, Integer> weights) {
     Objects.requireNonNull(weights, "weights");
     synchronized (lock) {
       ModelRoute route = route(name);
       long total = 0;
       for (Map.Entry<String, Integer> w : weights.entrySet()) {
-        find(name, w.getKey());
+        if (!route.versions().containsKey(w.getKey())) {
+          throw new InvalidConfigException("traffic split of model '" + name + "' names version '" + w.getKey()
+              + "', which is not registered (registered: " + route.versions().keySet() + ")");
+        }
         if (w.getValue() == null || w.getValue() < 0) {
           throw new InvalidConfigException("traffic split weight of version '" + w.getKey() + "' must be >= 0, was "
               + w.getValue());
@@ -182,6 +190,11 @@ public final class ModelRegistry {
     } catch (RuntimeException e) {
       stats.failed.increment(); // a shadow never affects the caller
     }
+  }
+
+  /** The registered versions of {@code name}, or {@link ModelNotFoundException}. */
+  public List<ModelVersion> versions(String name) {
+    return List.copyOf(route(name).versions().values());
   }
 
   /** Describes one model. */

@@ -57,6 +57,7 @@ public final class ModelVersion implements VersionView {
   private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
+  private final Class<?> outputType;
   private final boolean needsSchedulingInstance;
   /** Whether the handler overrides {@code prepare} (run on callers' threads before queueing). */
   private final boolean prepares;
@@ -107,8 +108,9 @@ public final class ModelVersion implements VersionView {
     this.resources = resources;
     this.owned = owned;
     this.handlerName = manifest.handler();
-    Handler<?, ?> probe = handlerFactory.get(); // never initialized: only asked what it declares
-    this.inputType = probe.inputType();
+    Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares
+    this.inputType = declaredType("inputType", probe::inputType);
+    this.outputType = declaredType("outputType", probe::outputType);
     // Costs only matter under a budget, cache keys with a cache; batch keys always do. Without any, callers never
     // run handler code.
     this.prepares = overrides(probe, "prepare", 1);
@@ -137,6 +139,31 @@ public final class ModelVersion implements VersionView {
       firstWorker.complete(null);
     }
     return firstWorker;
+  }
+
+  /** Asks the probe handler for a declared type; a throw or a null fails registration naming the handler. */
+  private Class<?> declaredType(String method, Supplier<Class<?>> declared) {
+    Class<?> type;
+    try {
+      type = declared.get();
+    } catch (RuntimeException e) {
+      throw new HandlerException(label() + ": handler '" + handlerName + "' threw from " + method + "(): " + e, e);
+    }
+    if (type == null) {
+      throw new HandlerException(label() + ": handler '" + handlerName + "' returned null from " + method
+          + "(); return a class, such as Object.class for no check");
+    }
+    return type;
+  }
+
+  /** The input type the handler declares ({@link Handler#inputType()}). */
+  public Class<?> inputType() {
+    return inputType;
+  }
+
+  /** The output type the handler declares ({@link Handler#outputType()}). */
+  public Class<?> outputType() {
+    return outputType;
   }
 
   /** Whether the handler overrides {@code method} in its one-argument or its (input, prepared) form. */
@@ -264,8 +291,7 @@ public final class ModelVersion implements VersionView {
     try {
       cacheKey = cache == null ? null : s.cacheKey(input);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-          : new InvalidInputException(label() + ": the handler could not cache-key this input: " + e, e));
+      return hookFailed("cacheKey", e);
     }
     if (cacheKey == null) {
       return admit(s, input, timeout, priority);
@@ -286,7 +312,8 @@ public final class ModelVersion implements VersionView {
       } catch (dev.serving4j.ServingException e) {
         return failPrepare(arrival, e);
       } catch (Exception e) {
-        return failPrepare(arrival, new HandlerException(label() + ": prepare failed for this input: " + e, e));
+        return failPrepare(arrival, new HandlerException(label() + ": handler '" + handlerName + "' threw from "
+            + "prepare(): " + e, e));
       }
       if (prepared == null) {
         return failPrepare(arrival, new HandlerException(label() + ": prepare returned null; expected the prepared"
@@ -296,18 +323,25 @@ public final class ModelVersion implements VersionView {
     }
     long cost;
     Object key;
+    String hook = "cost";
     try {
       cost = s.cost(input, prepared);
+      hook = "batchKey";
       key = s.batchKey(input, prepared);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-          : new InvalidInputException(label() + ": the handler could not cost or key this input: " + e, e));
+      return hookFailed(hook, e);
     }
     if (cost < 0) {
       return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
           + "negative cost (" + cost + ")"));
     }
     return enqueue(input, prepared, arrival, timeout, priority, cost, key);
+  }
+
+  /** A ServingException is the handler's own verdict (say InvalidInputException); anything else is its bug. */
+  private CompletableFuture<Object> hookFailed(String hook, RuntimeException e) {
+    return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
+        : new HandlerException(label() + ": handler '" + handlerName + "' threw from " + hook + "(): " + e, e));
   }
 
   private CompletableFuture<Object> failPrepare(long arrival, RuntimeException error) {
@@ -422,7 +456,14 @@ public final class ModelVersion implements VersionView {
 
   @SuppressWarnings("unchecked")
   Handler<Object, Object> newHandler() {
-    Handler<?, ?> h = handlerFactory.get();
+    Handler<?, ?> h;
+    try {
+      h = handlerFactory.get();
+    } catch (HandlerException e) {
+      throw e; // already names the model and the handler
+    } catch (RuntimeException e) {
+      throw new HandlerException(label() + ": the factory of handler '" + handlerName + "' threw: " + e, e);
+    }
     if (h == null) {
       throw new HandlerException(label() + ": handler factory for '" + handlerName + "' returned null");
     }

@@ -149,7 +149,12 @@ final class Worker implements Runnable {
       return;
     }
     List<Request> requests = new java.util.ArrayList<>(inputs.size());
-    for (Object input : inputs) {
+    for (int i = 0; i < inputs.size(); i++) {
+      Object input = inputs.get(i);
+      if (input == null || !version.inputType().isInstance(input)) {
+        throw new dev.serving4j.HandlerException(version.label() + ": warm-up input " + i + " from warmupInputs() is "
+            + (input == null ? "null" : "a " + input.getClass().getName()) + ", not a " + version.inputType().getName());
+      }
       requests.add(new Request(input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
           System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
     }

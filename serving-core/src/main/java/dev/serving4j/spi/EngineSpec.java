@@ -8,7 +8,9 @@ import java.util.Map;
  *
  * @param modelName the model's name
  * @param modelVersion the model's version
- * @param options engine options from the manifest and config (the engine rejects unknown keys)
+ * @param options engine options from the manifest and config (the engine rejects unknown keys); a
+ *     {@linkplain EngineProvider#pathOptions() path option} the archive gave arrives resolved to an absolute path
+ *     inside the archive's directory
  * @param inferenceTimeout the longest one run may take before the engine should abort it
  */
 public record EngineSpec(String modelName, String modelVersion, Map<String, String> options,

@@ -80,7 +80,7 @@ public final class DuplicateDetector implements Handler<DuplicateDetector.TextPa
       throw new InvalidConfigException("handler property 'threshold' of " + modelLabel + " must be in (0, 1], was "
           + threshold);
     }
-    Path file = context.modelDirectory().resolve(context.property("tokenizer", "tokenizer.json"));
+    Path file = context.archiveFile("tokenizer", "tokenizer.json");
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("tokenizer " + file + " of " + modelLabel + " not found (property "
           + "'tokenizer')");

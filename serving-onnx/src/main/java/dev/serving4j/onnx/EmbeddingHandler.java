@@ -64,7 +64,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
     normalize = Boolean.parseBoolean(context.property("normalize", "true").trim());
     this.maxLength = maxLength;
     label = context.modelName() + ":" + context.modelVersion();
-    Path file = context.modelDirectory().resolve(context.property("tokenizer", "tokenizer.json"));
+    Path file = context.archiveFile("tokenizer", "tokenizer.json");
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
           + " (handler property 'tokenizer')");

@@ -137,7 +137,7 @@ public final class ImageClassifierHandler implements Handler<Object, List<Label>
 
   private static List<String> readLabels(HandlerContext context) throws IOException {
     String name = context.property("labels", null);
-    Path file = context.modelDirectory().resolve(name == null ? "labels.txt" : name);
+    Path file = context.archiveFile("labels", "labels.txt");
     if (!Files.isRegularFile(file)) {
       if (name != null) {
         throw new InvalidConfigException("labels file " + file + " (handler property 'labels') not found");

@@ -3,6 +3,7 @@ package dev.serving4j.onnx;
 import dev.serving4j.spi.Engine;
 import dev.serving4j.spi.EngineProvider;
 import dev.serving4j.spi.EngineSpec;
+import java.util.Set;
 
 /**
  * The {@code onnxruntime} engine, found by {@link java.util.ServiceLoader}. Manifests name it with
@@ -19,6 +20,15 @@ public final class OnnxEngineProvider implements EngineProvider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * {@code optimizedModelPath}, the one option naming a file (ONNX Runtime writes the optimized graph there): from an
+   * archive it must stay inside the archive's directory.
+   */
+  @Override
+  public Set<String> pathOptions() {
+    return Set.of("optimizedModelPath");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.serving4j.onnx;
 
 import ai.onnxruntime.platform.Fp16Conversions;
+import dev.serving4j.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -143,17 +144,29 @@ public final class Tensor {
     return ByteBuffer.allocateDirect(count * dtype.byteSize()).order(ByteOrder.nativeOrder());
   }
 
-  /** The element count of {@code shape}, checking every dimension is >= 0 and the total fits a buffer. */
+  /**
+   * The element count of {@code shape}, checking every dimension is >= 0 and, with checked multiplication, that the
+   * total fits a buffer (a product such as {@code 4 * (2^62 + 1)} must not wrap round to a small count).
+   *
+   * @throws InvalidInputException naming the shape, before any buffer is allocated or native code sees it
+   */
   static int checkedCount(long[] shape) {
+    long limit = Integer.MAX_VALUE / 8;
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        throw new InvalidInputException("negative dimension in shape " + Arrays.toString(shape));
+      }
+      if (d == 0) {
+        n = 0;
+      }
+    }
+    for (long d : shape) {
+      if (n != 0 && d > limit / n) {
+        throw new InvalidInputException("shape " + Arrays.toString(shape) + " has more than " + limit
+            + " elements, too many for one buffer");
       }
       n *= d;
-      if (n > Integer.MAX_VALUE / 8) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " is too large for one buffer");
-      }
     }
     return (int) n;
   }

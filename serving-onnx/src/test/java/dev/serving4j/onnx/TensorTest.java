@@ -58,7 +58,19 @@ class TensorTest {
   @Test
   void factoriesRejectDataThatDoesNotFillTheShape() {
     assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[] {1, 2, 3}, 2, 2));
-    assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[] {}, -1));
+    assertThrows(InvalidInputException.class, () -> Tensor.of(new float[] {}, -1));
+  }
+
+  @Test
+  void aShapeWhoseElementCountOverflowsIsRefusedInsteadOfWrappingRound() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> Tensor.of(new float[4], 4, (1L << 62) + 1, 1));
+    assertTrue(e.getMessage().contains("4611686018427387905"), e.getMessage());
+  }
+
+  @Test
+  void aShapeWithAZeroDimensionHoldsNoElementsWhateverItsOtherDimensions() {
+    assertEquals(0, Tensor.of(new float[0], 1L << 62, 0).elementCount());
   }
 
   @Test

@@ -34,8 +34,17 @@ final class CentralDirectory {
   private static final int CEN_SIGNATURE = 0x02014b50;
   private static final int CEN_SIZE = 46;
 
-  /** One central-directory record. */
-  record Entry(String name, int flags, int method, long externalAttributes) {
+  private static final long ZIP64_MAGIC = 0xFFFFFFFFL;
+
+  /**
+   * One central-directory record.
+   *
+   * @param compressedSize the stored data's length in bytes (zip64 extra applied)
+   * @param localOffset where the entry's local header starts (zip64 extra applied)
+   * @param rawName the name's bytes as stored, to compare with the local header's
+   */
+  record Entry(String name, int flags, int method, long externalAttributes, long compressedSize, long localOffset,
+      byte[] rawName) {
     boolean isDirectory() {
       return name.endsWith("/");
     }
@@ -85,7 +94,9 @@ final class CentralDirectory {
       if (cenOffset < 0 || cenSize < 0 || cenOffset + cenSize > cenLimit) {
         throw corrupt(where, "the central directory lies outside the file");
       }
-      return readRecords(ch, cenOffset, cenSize, (int) total, where);
+      List<Entry> entries = readRecords(ch, cenOffset, cenSize, (int) total, where);
+      LocalRecords.check(ch, entries, cenOffset, where);
+      return entries;
     }
   }
 
@@ -102,15 +113,18 @@ final class CentralDirectory {
           throw corrupt(where, "central directory record " + i + " is damaged");
         }
         int nameLength = Short.toUnsignedInt(h.getShort(28));
-        int skip = Short.toUnsignedInt(h.getShort(30)) + Short.toUnsignedInt(h.getShort(32));
+        int extraLength = Short.toUnsignedInt(h.getShort(30));
+        int commentLength = Short.toUnsignedInt(h.getShort(32));
         byte[] name = in.readNBytes(nameLength);
-        if (name.length < nameLength) {
+        byte[] extra = in.readNBytes(extraLength);
+        if (name.length < nameLength || extra.length < extraLength) {
           throw corrupt(where, "central directory record " + i + " is truncated");
         }
-        in.skipNBytes(skip);
-        consumed += CEN_SIZE + nameLength + skip;
+        in.skipNBytes(commentLength);
+        consumed += CEN_SIZE + nameLength + extraLength + commentLength;
+        long[] sizes = zip64(h, extra, i, where);
         entries.add(new Entry(decodeName(name, i, where), Short.toUnsignedInt(h.getShort(8)),
-            Short.toUnsignedInt(h.getShort(10)), Integer.toUnsignedLong(h.getInt(38))));
+            Short.toUnsignedInt(h.getShort(10)), Integer.toUnsignedLong(h.getInt(38)), sizes[0], sizes[1], name));
       }
     } catch (EOFException e) {
       throw corrupt(where, "the central directory is truncated");
@@ -119,6 +133,43 @@ final class CentralDirectory {
       throw corrupt(where, "the central directory holds " + consumed + " bytes of records but declares " + cenSize);
     }
     return entries;
+  }
+
+  /**
+   * Returns the compressed size and the local header offset, taking each from the zip64 extra field (id 1) when the
+   * 32-bit field holds the 0xFFFFFFFF marker. The extra field lists, in order, only the values so marked:
+   * uncompressed size, compressed size, local header offset.
+   */
+  private static long[] zip64(ByteBuffer h, byte[] extra, int index, String where) {
+    long size = Integer.toUnsignedLong(h.getInt(24));
+    long compressed = Integer.toUnsignedLong(h.getInt(20));
+    long offset = Integer.toUnsignedLong(h.getInt(42));
+    if (size != ZIP64_MAGIC && compressed != ZIP64_MAGIC && offset != ZIP64_MAGIC) {
+      return new long[] {compressed, offset};
+    }
+    ByteBuffer x = ByteBuffer.wrap(extra).order(ByteOrder.LITTLE_ENDIAN);
+    while (x.remaining() >= 4) {
+      int id = Short.toUnsignedInt(x.getShort());
+      int length = Short.toUnsignedInt(x.getShort());
+      if (length > x.remaining()) {
+        break;
+      }
+      if (id == 1) {
+        ByteBuffer field = x.slice(x.position(), length).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+          if (size == ZIP64_MAGIC) {
+            field.getLong();
+          }
+          compressed = compressed == ZIP64_MAGIC ? field.getLong() : compressed;
+          offset = offset == ZIP64_MAGIC ? field.getLong() : offset;
+        } catch (java.nio.BufferUnderflowException e) {
+          throw corrupt(where, "the zip64 extra field of central directory record " + index + " is too short");
+        }
+        return new long[] {compressed, offset};
+      }
+      x.position(x.position() + length);
+    }
+    throw corrupt(where, "central directory record " + index + " has 32-bit size markers but no zip64 extra field");
   }
 
   /** Finds the end-of-central-directory record whose comment length reaches exactly to the end of the file. */
@@ -134,7 +185,7 @@ final class CentralDirectory {
     throw new ArchiveException(where + ": is not a zip archive, or is truncated (no end-of-central-directory record)");
   }
 
-  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+  static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buffer.hasRemaining()) {
       if (ch.read(buffer, position + buffer.position()) < 0) {
@@ -156,7 +207,7 @@ final class CentralDirectory {
     }
   }
 
-  private static ArchiveException corrupt(String where, String problem) {
+  static ArchiveException corrupt(String where, String problem) {
     return new ArchiveException(where + ": is a corrupt zip archive: " + problem);
   }
 }

@@ -72,7 +72,7 @@ public final class ManifestJson {
     }
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = MAPPER.readTree(utf8(json, where));
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -85,6 +85,33 @@ public final class ManifestJson {
       throw new ArchiveException(where + ": " + FILE_NAME + " must hold a JSON object, was " + typeOf(root));
     }
     return new ManifestJson(root, where).toManifest();
+  }
+
+  /**
+   * Decodes the manifest strictly as UTF-8, the format's only encoding. Jackson alone would detect UTF-16 and UTF-32
+   * from the first bytes and accept them; a NUL byte (which UTF-16 and UTF-32 text has, and JSON text never does), a
+   * byte-order mark or a malformed sequence is refused instead.
+   */
+  private static String utf8(byte[] json, String where) {
+    boolean foreign = json.length >= 2 && ((json[0] == (byte) 0xFE && json[1] == (byte) 0xFF)
+        || (json[0] == (byte) 0xFF && json[1] == (byte) 0xFE)
+        || (json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF));
+    for (int i = 0; !foreign && i < json.length; i++) {
+      foreign = json[i] == 0;
+    }
+    if (foreign) {
+      throw new ArchiveException(where + ": " + FILE_NAME + " is not valid JSON here: it must be UTF-8 without a "
+          + "byte-order mark, and looks like UTF-16, UTF-32 or a file with a BOM");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(json)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ArchiveException(where + ": " + FILE_NAME + " is not valid JSON here: it must be UTF-8, and holds a "
+          + "malformed UTF-8 sequence (" + e + ")", e);
+    }
   }
 
   /** Writes {@code manifest} as pretty-printed UTF-8 JSON with a fixed key order and a final newline. */

@@ -23,7 +23,8 @@ import java.util.zip.ZipFile;
 /**
  * Reads a {@code .s4j} zip defensively. {@link #open} rejects the archive before any byte is inflated when its
  * central directory holds too many entries, unsafe or duplicate names, symlinks, encrypted entries or unknown
- * compression methods, or when {@link ZipFile} and {@link CentralDirectory} disagree about the entry list. The
+ * compression methods, local records that overlap, are out of order or are named differently from their central
+ * records ({@link LocalRecords}), or when {@link ZipFile} and {@link CentralDirectory} disagree about the entry list. The
  * read and extract methods count the bytes actually inflated against {@link ArchiveLimits}, stopping as soon as a
  * limit is crossed, so a zip bomb costs at most one limit's worth of disk.
  *
@@ -37,13 +38,21 @@ public final class ZipArchiveReader implements Closeable {
   private final ArchiveLimits limits;
   private final ZipFile zipFile;
   private final Map<String, ZipEntry> files;
+  /** {@link ArchiveLimits#totalBytesFor} this file's size. */
+  private final long maxTotal;
+  private final String maxTotalName;
   private long totalBytes;
 
-  private ZipArchiveReader(String where, ArchiveLimits limits, ZipFile zipFile, Map<String, ZipEntry> files) {
+  private ZipArchiveReader(String where, ArchiveLimits limits, ZipFile zipFile, Map<String, ZipEntry> files,
+      long zipBytes) {
     this.where = where;
     this.limits = limits;
     this.zipFile = zipFile;
     this.files = files;
+    this.maxTotal = limits.totalBytesFor(zipBytes);
+    this.maxTotalName = maxTotal == limits.maxTotalBytes() ? "maxTotalBytes (" + maxTotal + ")"
+        : maxTotal + " bytes, maxTotalRatio (" + limits.maxTotalRatio() + ") times the archive's " + zipBytes
+            + " bytes";
   }
 
   /**
@@ -59,7 +68,7 @@ public final class ZipArchiveReader implements Closeable {
       vet(entries, pathProblem, where);
       ZipFile zipFile = openZipFile(zip, where);
       try {
-        return new ZipArchiveReader(where, limits, zipFile, crossCheck(zipFile, entries, where));
+        return new ZipArchiveReader(where, limits, zipFile, crossCheck(zipFile, entries, where), Files.size(zip));
       } catch (RuntimeException e) {
         zipFile.close();
         throw e;
@@ -150,16 +159,16 @@ public final class ZipArchiveReader implements Closeable {
     if (written > cap) {
       throw new ArchiveException(where + ": entry '" + name + "' inflates to more than " + limitName);
     }
-    if (totalBytes > limits.maxTotalBytes()) {
-      throw new ArchiveException(where + ": entries inflate to more than maxTotalBytes (" + limits.maxTotalBytes()
-          + "), exceeded while extracting '" + name + "'");
-    }
     int ratio = limits.maxCompressionRatio();
     boolean ratioExceeded = compressed <= Long.MAX_VALUE / ratio && written > compressed * ratio;
     if (written > RATIO_EXEMPT_BYTES && ratioExceeded) {
       throw new ArchiveException(where + ": entry '" + name + "' inflates from " + compressed + " compressed bytes to more than "
           + written + " bytes, a compression ratio above maxCompressionRatio (" + ratio
           + "); a zip bomb?");
+    }
+    if (totalBytes > maxTotal) {
+      throw new ArchiveException(where + ": entries inflate to more than " + maxTotalName
+          + ", exceeded while extracting '" + name + "'");
     }
   }
 

@@ -17,7 +17,30 @@ public final class Durations {
   private static final long[] UNIT_NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
       1_000_000_000L, 1_000_000L, 1_000L};
 
+  /**
+   * The longest wait serving4j represents, about 73 years: a longer one cannot be added to a {@code nanoTime} reading
+   * without overflow, so it is saturated to this ("forever") rather than overflowing.
+   */
+  public static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
+
   private Durations() {}
+
+  /** {@code d}, or {@link #FOREVER} when {@code d} is longer. */
+  public static Duration saturate(Duration d) {
+    return d.compareTo(FOREVER) > 0 ? FOREVER : d;
+  }
+
+  /**
+   * Requires {@code d} to be non-null and non-negative (and positive unless {@code zeroAllowed}), then saturates it.
+   *
+   * @throws InvalidConfigException naming {@code field} and the value
+   */
+  public static Duration requireWait(String field, Duration d, boolean zeroAllowed) {
+    if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+      throw new InvalidConfigException(field + " must be " + (zeroAllowed ? ">= 0" : "> 0") + ", was " + d);
+    }
+    return saturate(d);
+  }
 
   /** Reads {@code value}, a duration string or a whole number of milliseconds, as {@code field}'s value. */
   public static Duration parse(String field, Object value) {
