@@ -8,7 +8,7 @@ final class ConfigMaps {
   static final String KNOWN = "minWorkers, maxWorkers, workers, maxBatchSize, maxBatchDelay, batchingMode, "
       + "maxQueueSize, requestTimeout, inferenceTimeout, devices, handlerProperties, engineOptions, priorityLevels, "
       + "priorityQueueLimits, priorityTimeouts, maxBatchCost, preferredBatchSizes, failureIsolation, idempotent, "
-      + "scaleUpWait, scaleDownIdle, scaleCooldown, responseCacheSize, responseCacheTtl, loadWeight";
+      + "scaleUpWait, scaleDownIdle, scaleCooldown, responseCacheSize, responseCacheTtl, loadWeight, latencyTarget";
 
   private ConfigMaps() {}
 
@@ -46,6 +46,7 @@ final class ConfigMaps {
         case "responseCacheSize" -> b.responseCacheSize(toLong(key, v));
         case "responseCacheTtl" -> b.responseCacheTtl(Durations.parse(key, v));
         case "loadWeight" -> b.loadWeight(toLong(key, v));
+        case "latencyTarget" -> b.latencyTarget(Durations.parse(key, v));
         default -> throw new InvalidConfigException("unknown config field '" + key + "'; known fields: " + KNOWN);
       }
     }

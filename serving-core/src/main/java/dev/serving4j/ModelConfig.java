@@ -46,6 +46,7 @@ public final class ModelConfig {
   private final long responseCacheSize;
   private final Duration responseCacheTtl;
   private final long loadWeight;
+  private final Duration latencyTarget;
 
   private ModelConfig(Builder b) {
     this.minWorkers = b.minWorkers;
@@ -72,6 +73,7 @@ public final class ModelConfig {
     this.responseCacheSize = b.responseCacheSize;
     this.responseCacheTtl = b.responseCacheTtl;
     this.loadWeight = b.loadWeight;
+    this.latencyTarget = b.latencyTarget;
   }
 
   /** Returns a builder holding the defaults. */
@@ -220,6 +222,15 @@ public final class ModelConfig {
     return loadWeight;
   }
 
+  /**
+   * The latency objective (a p99 target) of SLA mode; {@link Duration#ZERO} (the default) turns SLA mode off. When
+   * set, the batcher maximises goodput (answers within the target per second) and fails a request that carries a
+   * deadline and is predicted to miss it early, with {@link DeadlineExceededException}.
+   */
+  public Duration latencyTarget() {
+    return latencyTarget;
+  }
+
   /** The default timeout of a request at {@code level}: its level's timeout if set, else {@code requestTimeout}. */
   public Duration timeoutFor(int level) {
     return priorityTimeouts.isEmpty() ? requestTimeout : priorityTimeouts.get(level);
@@ -257,6 +268,7 @@ public final class ModelConfig {
     m.put("responseCacheSize", responseCacheSize);
     m.put("responseCacheTtl", Durations.format(responseCacheTtl));
     m.put("loadWeight", loadWeight);
+    m.put("latencyTarget", Durations.format(latencyTarget));
     return m;
   }
 
@@ -305,6 +317,7 @@ public final class ModelConfig {
     private long responseCacheSize;
     private Duration responseCacheTtl = Duration.ZERO;
     private long loadWeight = 1;
+    private Duration latencyTarget = Duration.ZERO;
 
     private Builder() {}
 
@@ -333,6 +346,7 @@ public final class ModelConfig {
       responseCacheSize = c.responseCacheSize;
       responseCacheTtl = c.responseCacheTtl;
       loadWeight = c.loadWeight;
+      latencyTarget = c.latencyTarget;
     }
 
     /** Sets {@code minWorkers}, 0..1024. */
@@ -508,6 +522,12 @@ public final class ModelConfig {
     /** Sets {@code responseCacheTtl}, 0 (no expiry)..30 days. */
     public Builder responseCacheTtl(Duration value) {
       responseCacheTtl = durationInRange("responseCacheTtl", value, Duration.ofDays(30));
+      return this;
+    }
+
+    /** Sets {@code latencyTarget}, 0 (off)..1 h. */
+    public Builder latencyTarget(Duration value) {
+      latencyTarget = durationInRange("latencyTarget", value, Duration.ofHours(1));
       return this;
     }
 
