@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p><b>Recency.</b> Each sample multiplies a class's older sums by {@value #DECAY} (about the last ten batches
  * count), the pooled sums by {@value #POOLED_DECAY}; so the fit follows a change of input mix or machine load.
  *
- * <p><b>Outliers.</b> Once a class has {@value #MIN_SAMPLES} samples, a new time is clipped to the prediction ±
- * (4σ + 25%): a GC pause or a noisy neighbour moves the fit by at most a few percent, while a lasting change still
- * wins after a few batches (each clipped sample also widens σ).
+ * <p><b>Outliers.</b> Once a class has {@value #MIN_SAMPLES} samples, a new time at a padded cost within the range
+ * the class has seen is clipped to the prediction ± (4σ + 25%): a GC pause or a noisy neighbour moves the fit by at
+ * most a few percent, while a lasting change still wins after a few batches (each clipped sample also widens σ). A
+ * padded cost outside that range is not clipped: there the line is an extrapolation, not evidence.
  *
  * <p>Thread-safe and cheap: {@link #record} is synchronized (workers call it after each batch) and replaces only
  * its class's immutable {@link Line}; readers (the batch selector, under the queue's lock) read lines without
@@ -97,14 +98,15 @@ final class CostModel {
     double x = padded;
     double y = Math.max(0, nanos);
     Line line = lines.get(c);
-    if (line.samples >= MIN_SAMPLES) {
+    if (line.samples >= MIN_SAMPLES && classes[c].covers(x)) {
       double predicted = line.predict(x);
       double slack = CLIP_SIGMAS * line.sigma + CLIP_FRACTION * predicted;
       y = Math.max(predicted - slack, Math.min(predicted + slack, y));
     }
-    double residual = line.samples == 0 ? 0 : y - line.predict(x);
-    classes[c].add(x, y, residual * residual);
-    pooled.add(x, y, 0);
+    // Residuals count once the class is trusted: before that they measure the fit's ignorance, not the noise.
+    double residual = line.samples >= MIN_SAMPLES ? y - line.predict(x) : Double.NaN;
+    classes[c].add(x, y, residual);
+    pooled.add(x, y, Double.NaN);
     Line updated = fit(classes[c], Math.max(0, pooled.slope()), line.samples + 1);
     lines.set(c, updated);
     return updated;
@@ -117,7 +119,7 @@ final class CostModel {
     double vx = Math.max(0, s.sxx / s.w - mx * mx);
     double cxy = s.sxy / s.w - mx * my;
     double b = vx + prior > 0 ? Math.max(0, (cxy + prior * pooledSlope) / (vx + prior)) : pooledSlope;
-    return new Line(my - b * mx, b, Math.sqrt(s.sr2 / s.w), samples);
+    return new Line(my - b * mx, b, s.wr == 0 ? 0 : Math.sqrt(s.sr2 / s.wr), samples);
   }
 
   /** The current line of class {@code c}. */
@@ -178,18 +180,32 @@ final class CostModel {
     double sxx;
     double sxy;
     double sr2;
+    double wr;
+    double minX = Double.MAX_VALUE;
+    double maxX = -Double.MAX_VALUE;
 
     Sums(double decay) {
       this.decay = decay;
     }
 
-    void add(double x, double y, double r2) {
+    /** Adds a point and, unless it is NaN, its residual against the fit before it. */
+    void add(double x, double y, double residual) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
       w = w * decay + 1;
       sx = sx * decay + x;
       sy = sy * decay + y;
       sxx = sxx * decay + x * x;
       sxy = sxy * decay + x * y;
-      sr2 = sr2 * decay + r2;
+      if (!Double.isNaN(residual)) {
+        wr = wr * decay + 1;
+        sr2 = sr2 * decay + residual * residual;
+      }
+    }
+
+    /** True when {@code x} lies within the padded costs seen so far, where the fit is supported by data. */
+    boolean covers(double x) {
+      return x >= minX && x <= maxX;
     }
 
     double slope() {
