@@ -16,6 +16,12 @@ public interface Batch<I> {
   /** The input of item {@code index}. */
   I input(int index);
 
+  /**
+   * What {@link Handler#prepare} returned for item {@code index} on the caller's thread; the input itself when the
+   * handler does not override {@code prepare}.
+   */
+  Object prepared(int index);
+
   /** All inputs in batch order (unmodifiable). */
   List<I> inputs();
 

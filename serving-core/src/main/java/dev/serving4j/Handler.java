@@ -5,10 +5,17 @@ import java.util.List;
 /**
  * Serves one model: TorchServe's four stages, on whole batches, in Java.
  *
- * <p>Each worker owns one handler instance: {@link #initialize} runs once on the worker's thread, then for every
- * batch the worker calls {@link #preprocess}, {@link #inference} and {@link #postprocess} in turn, and finally
- * {@link #close}. The framework times each stage; a handler need not. A handler instance is only ever called from
- * its worker's thread, so it needs no synchronization of its own.
+ * <p>Each worker owns one handler instance: {@link #initialize} runs once, then for every batch the worker calls
+ * {@link #preprocess}, {@link #inference} and {@link #postprocess} in turn, and finally {@link #close}. The framework
+ * times each stage; a handler need not. A worker's instance is called by one thread at a time (with a happens-before
+ * edge between calls), so it needs no synchronization of its own.
+ *
+ * <p><b>Per-request hooks.</b> {@link #prepare}, {@link #cost(Object, Object)}, {@link #batchKey(Object, Object)} and
+ * {@link #cacheKey} run per request on the <em>caller's</em> thread, concurrently, on one extra instance that
+ * serving4j initializes for this purpose only (its {@link HandlerContext#workerId()} is -1, see
+ * {@link HandlerContext#forScheduling()}); they must be thread-safe and must not touch per-worker state. They are only
+ * called when the handler overrides them. Work done in {@link #prepare} (decode, resize, tokenize, validate) runs in
+ * parallel with other batches' model runs instead of in series with them on the worker.
  *
  * <p>The value passed between stages is the handler's own business (a token matrix, a tensor, a list); the types at
  * the edges are typed: {@code I} per request in, {@code O} per request out. {@link #postprocess} returns one output
@@ -24,7 +31,21 @@ public interface Handler<I, O> extends AutoCloseable {
   /** Loads what the handler needs (model, tokenizer, labels). Called once, on the worker's thread. */
   default void initialize(HandlerContext context) throws Exception {}
 
-  /** Turns the batch's inputs into what {@link #inference} consumes. */
+  /**
+   * Prepares one request on the caller's thread, before it is queued: decode, resize, tokenize, validate. The result
+   * is what {@link Batch#prepared(int)} returns to {@link #preprocess}, which then only stacks prepared items.
+   * Called only when overridden (see the class comment for the threading rules). A failure here is that request's
+   * own error: a thrown {@link ServingException} reaches the caller as is, any other exception as a
+   * {@link HandlerException} naming the model and the stage; null is refused the same way.
+   */
+  default Object prepare(I input) throws Exception {
+    return input;
+  }
+
+  /**
+   * Turns the batch into what {@link #inference} consumes: from the inputs ({@link Batch#input}) or, when the handler
+   * overrides {@link #prepare}, from the prepared items ({@link Batch#prepared}).
+   */
   Object preprocess(Batch<I> batch) throws Exception;
 
   /** Runs the model on the preprocessed batch. */
@@ -55,6 +76,15 @@ public interface Handler<I, O> extends AutoCloseable {
   }
 
   /**
+   * Like {@link #cost(Object)}, with the value {@link #prepare} returned (the input itself without a prepare hook),
+   * so a handler that tokenizes in {@code prepare} can cost by the exact token count for free. Default: {@code
+   * cost(input)}.
+   */
+  default long cost(I input, Object prepared) {
+    return cost(input);
+  }
+
+  /**
    * The batch key of one request: a batch only holds requests with equal keys (for example image sizes). Called
    * like {@link #cost} (whenever the handler overrides it). Default null: every request may share a batch.
    */
@@ -63,8 +93,17 @@ public interface Handler<I, O> extends AutoCloseable {
   }
 
   /**
+   * Like {@link #batchKey(Object)}, with the value {@link #prepare} returned (for example a decoded image's size).
+   * Default: {@code batchKey(input)}.
+   */
+  default Object batchKey(I input, Object prepared) {
+    return batchKey(input);
+  }
+
+  /**
    * The response-cache key of one request, or null when its answer must not be cached. Used only when the model
-   * sets {@code responseCacheSize}; equal keys must mean equal answers. Called like {@link #cost}.
+   * sets {@code responseCacheSize}; equal keys must mean equal answers. Called like {@link #cost}, before
+   * {@link #prepare} (a cache hit is never prepared).
    */
   default Object cacheKey(I input) {
     return null;

@@ -50,8 +50,17 @@ public interface HandlerContext {
     }
   }
 
-  /** This worker's id, unique within the model version. */
+  /** This worker's id, unique within the model version; -1 for the instance that serves the per-request hooks. */
   int workerId();
+
+  /**
+   * True for the one instance serving4j initializes only to run the per-request hooks ({@link Handler#prepare},
+   * {@code cost}, {@code batchKey}, {@code cacheKey}) on callers' threads; it never runs batches, so a handler
+   * should skip loading its model there.
+   */
+  default boolean forScheduling() {
+    return workerId() < 0;
+  }
 
   /** The device this worker is bound to. */
   Device device();

@@ -47,6 +47,7 @@ public final class ModelConfig {
   private final Duration responseCacheTtl;
   private final long loadWeight;
   private final Duration latencyTarget;
+  private final boolean workersSet;
 
   private ModelConfig(Builder b) {
     this.minWorkers = b.minWorkers;
@@ -74,6 +75,21 @@ public final class ModelConfig {
     this.responseCacheTtl = b.responseCacheTtl;
     this.loadWeight = b.loadWeight;
     this.latencyTarget = b.latencyTarget;
+    this.workersSet = b.workersSet;
+  }
+
+  /**
+   * Whether {@code field} was set explicitly (by the archive's config or an override) rather than left at its
+   * default; for {@code minWorkers}/{@code maxWorkers}/{@code workers}, whether any of them was. When none was, the
+   * engine chooses the worker count (see {@code docs/configuration.md}).
+   *
+   * @throws InvalidConfigException for a field this method does not track
+   */
+  public boolean isSet(String field) {
+    return switch (field) {
+      case "minWorkers", "maxWorkers", "workers" -> workersSet;
+      default -> throw new InvalidConfigException("isSet does not track field '" + field + "'");
+    };
   }
 
   /** Returns a builder holding the defaults. */
@@ -293,6 +309,7 @@ public final class ModelConfig {
    */
   public static final class Builder {
     private int minWorkers = 1;
+    private boolean workersSet;
     private Integer maxWorkersOrNull;
     private int maxWorkers = 1;
     private int maxBatchSize = 8;
@@ -323,6 +340,7 @@ public final class ModelConfig {
 
     private Builder(ModelConfig c) {
       minWorkers = c.minWorkers;
+      workersSet = c.workersSet;
       maxWorkersOrNull = c.maxWorkers;
       maxBatchSize = c.maxBatchSize;
       maxBatchDelay = c.maxBatchDelay;
@@ -352,12 +370,14 @@ public final class ModelConfig {
     /** Sets {@code minWorkers}, 0..1024. */
     public Builder minWorkers(int value) {
       minWorkers = inRange("minWorkers", value, 0, 1024);
+      workersSet = true;
       return this;
     }
 
     /** Sets {@code maxWorkers}, 1..1024 and not below {@code minWorkers}. */
     public Builder maxWorkers(int value) {
       maxWorkersOrNull = inRange("maxWorkers", value, 1, 1024);
+      workersSet = true;
       return this;
     }
 

@@ -129,6 +129,7 @@ public final class ModelServer implements AutoCloseable {
     Engine engine = createEngine(m, config, label);
     ModelVersion version;
     try {
+      config = withEngineLayout(config, engine);
       version = new ModelVersion(archive, config, engine, factory, resources, owned, events);
     } catch (RuntimeException e) {
       if (engine != null) {
@@ -147,6 +148,15 @@ public final class ModelServer implements AutoCloseable {
     log.info("Registered {} ({} workers, maxBatchSize {}, {})", label, config.minWorkers(),
         config.maxBatchSize(), config.batchingMode());
     return describe(m.modelName());
+  }
+
+  /** Lets the engine choose the worker count when neither the archive nor the application did. */
+  private static ModelConfig withEngineLayout(ModelConfig config, Engine engine) {
+    if (engine == null || config.isSet("minWorkers") || config.isSet("maxWorkers")) {
+      return config;
+    }
+    int workers = engine.defaultWorkers(Runtime.getRuntime().availableProcessors());
+    return workers == config.minWorkers() ? config : config.with(b -> b.workers(workers));
   }
 
   private Engine createEngine(Manifest m, ModelConfig config, String label) {

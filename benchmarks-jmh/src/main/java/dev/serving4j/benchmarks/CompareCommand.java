@@ -27,11 +27,11 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--workloads", split = ",", defaultValue = "corpus:mixed,corpus:short")
   List<String> workloads;
 
-  @Option(names = "--implementations", split = ",", defaultValue = "DJL,RAW_ORT,LANGCHAIN4J,SERVING4J_ADAPTIVE,"
-      + "SERVING4J_FIXED_DELAY")
+  @Option(names = "--implementations", split = ",", defaultValue = "DJL,RAW_ORT,LANGCHAIN4J,SERVING4J_ZERO_CONFIG,"
+      + "SERVING4J_TWO_WORKERS")
   List<EmbedderType> implementations;
 
-  @Option(names = "--reference", defaultValue = "SERVING4J_ADAPTIVE",
+  @Option(names = "--reference", defaultValue = "SERVING4J_ZERO_CONFIG",
       description = "the implementation the ratio columns divide (default: ${DEFAULT-VALUE})")
   EmbedderType reference;
 

@@ -17,6 +17,16 @@ import java.time.Duration;
  * so mixed lengths are grouped instead of padded to the longest (see {@code docs/tuning.md}).
  */
 public enum EmbedderType {
+  /**
+   * serving4j registered with no configuration at all ({@code register(archive)}): what a new user gets, and the row
+   * that counts.
+   */
+  SERVING4J_ZERO_CONFIG {
+    @Override
+    Embedder create(MiniLm variant, Path directory) {
+      return new Serving4jEmbedder(variant.archive(directory), cfg -> { });
+    }
+  },
   /** serving4j, {@code ADAPTIVE} batching (the default). */
   SERVING4J_ADAPTIVE {
     @Override
@@ -32,8 +42,8 @@ public enum EmbedderType {
     }
   },
   /**
-   * serving4j, {@code ADAPTIVE}, two workers of one intra-op thread each (sharing one session): uses both cores
-   * when requests are short and one worker cannot keep them busy.
+   * serving4j, {@code ADAPTIVE}, two workers of one intra-op thread each (sharing one session), batches of up to 8
+   * under a 256-token budget: the best hand-tuned layout of issue 14's table on 2 cores.
    */
   SERVING4J_TWO_WORKERS {
     @Override

@@ -58,6 +58,8 @@ public final class ModelVersion implements VersionView {
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
   private final boolean needsSchedulingInstance;
+  /** Whether the handler overrides {@code prepare} (run on callers' threads before queueing). */
+  private final boolean prepares;
   /** Null when caching is off. */
   private final ResponseCache cache;
   private final String handlerName;
@@ -109,8 +111,9 @@ public final class ModelVersion implements VersionView {
     this.inputType = probe.inputType();
     // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
     // with a cache. Without any, callers never run handler code.
-    this.needsSchedulingInstance = overrides(probe, "cost") || overrides(probe, "batchKey")
-        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey"));
+    this.prepares = overrides(probe, "prepare", 1);
+    this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
+        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
     this.queue = new RequestQueue(config, resources.ticker);
     this.lastUsedNanos = resources.ticker.read();
     this.pool = new WorkerPool(this, config.devices());
@@ -136,9 +139,15 @@ public final class ModelVersion implements VersionView {
     return firstWorker;
   }
 
+  /** Whether the handler overrides {@code method} in its one-argument or its (input, prepared) form. */
   private static boolean overrides(Handler<?, ?> h, String method) {
+    return overrides(h, method, 1) || overrides(h, method, 2);
+  }
+
+  private static boolean overrides(Handler<?, ?> h, String method, int arity) {
+    Class<?>[] params = arity == 1 ? new Class<?>[] {Object.class} : new Class<?>[] {Object.class, Object.class};
     try {
-      return h.getClass().getMethod(method, Object.class).getDeclaringClass() != Handler.class;
+      return h.getClass().getMethod(method, params).getDeclaringClass() != Handler.class;
     } catch (NoSuchMethodException e) {
       return false;
     }
@@ -249,38 +258,74 @@ public final class ModelVersion implements VersionView {
     }
     Handler<Object, Object> s = scheduling;
     if (s == null) {
-      return enqueue(input, timeout, priority, 1, null);
+      return enqueue(input, input, resources.ticker.read(), timeout, priority, 1, null);
     }
-    long cost;
-    Object key;
     Object cacheKey;
     try {
-      cost = s.cost(input);
-      key = s.batchKey(input);
       cacheKey = cache == null ? null : s.cacheKey(input);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-          : new InvalidInputException(label() + ": the handler could not cost, key or cache-key this input: " + e, e));
-    }
-    if (cost < 0) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
-          + "negative cost (" + cost + ")"));
+          : new InvalidInputException(label() + ": the handler could not cache-key this input: " + e, e));
     }
     if (cacheKey == null) {
-      return enqueue(input, timeout, priority, cost, key);
+      return admit(s, input, timeout, priority);
     }
-    ResponseCache.Lookup lookup = cache.get(cacheKey, () -> enqueue(input, timeout, priority, cost, key));
+    ResponseCache.Lookup lookup = cache.get(cacheKey, () -> admit(s, input, timeout, priority));
     (lookup.miss() ? stats.cacheMisses : stats.cacheHits).increment();
     events.cacheLookup(!lookup.miss());
     return lookup.future();
   }
 
-  private CompletableFuture<Object> enqueue(Object input, Duration timeout, int priority, long cost, Object key) {
+  /** Runs the per-request hooks on the caller's thread (prepare, cost, batch key), then queues the request. */
+  private CompletableFuture<Object> admit(Handler<Object, Object> s, Object input, Duration timeout, int priority) {
+    long arrival = resources.ticker.read();
+    Object prepared = input;
+    if (prepares) {
+      try {
+        prepared = s.prepare(input);
+      } catch (dev.serving4j.ServingException e) {
+        return failPrepare(arrival, e);
+      } catch (Exception e) {
+        return failPrepare(arrival, new HandlerException(label() + ": prepare failed for this input: " + e, e));
+      }
+      if (prepared == null) {
+        return failPrepare(arrival, new HandlerException(label() + ": prepare returned null; expected the prepared"
+            + " item"));
+      }
+      events.prepared(resources.ticker.read() - arrival, false);
+    }
+    long cost;
+    Object key;
+    try {
+      cost = s.cost(input, prepared);
+      key = s.batchKey(input, prepared);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
+          : new InvalidInputException(label() + ": the handler could not cost or key this input: " + e, e));
+    }
+    if (cost < 0) {
+      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
+          + "negative cost (" + cost + ")"));
+    }
+    return enqueue(input, prepared, arrival, timeout, priority, cost, key);
+  }
+
+  private CompletableFuture<Object> failPrepare(long arrival, RuntimeException error) {
+    events.prepared(resources.ticker.read() - arrival, true);
+    return CompletableFuture.failedFuture(error);
+  }
+
+  private CompletableFuture<Object> enqueue(Object input, Object prepared, long arrival, Duration timeout,
+      int priority, long cost, Object key) {
     long now = resources.ticker.read();
     Duration t = timeout != null ? timeout : config.timeoutFor(priority);
-    long deadline = t.isZero() ? Long.MAX_VALUE : now + t.toNanos();
+    long deadline = t.isZero() ? Long.MAX_VALUE : arrival + t.toNanos();
+    if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
+      return CompletableFuture.failedFuture(new DeadlineExceededException(label() + ": deadline passed after "
+          + (now - arrival) / 1_000_000 + "ms while preparing (timeout " + t.toMillis() + "ms)"));
+    }
     RequestFuture future = new RequestFuture(this);
-    Request r = new Request(input, future, now, deadline, priority, cost, key);
+    Request r = new Request(input, prepared, future, arrival, deadline, priority, cost, key);
     future.bind(r);
     inFlight.incrementAndGet();
     pending.incrementAndGet();
@@ -305,7 +350,7 @@ public final class ModelVersion implements VersionView {
       }
     }
     if (deadline != Long.MAX_VALUE) {
-      r.expiry = resources.timer.schedule(() -> expire(r), t.toNanos(), TimeUnit.NANOSECONDS);
+      r.expiry = resources.timer.schedule(() -> expire(r), deadline - now, TimeUnit.NANOSECONDS);
       if (future.isDone()) {
         r.expiry.cancel(false);
       }

@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class Request {
   final Object input;
+  /** What the handler's {@code prepare} made of the input on the caller's thread (the input itself without one). */
+  final Object prepared;
   final CompletableFuture<Object> future;
   final long arrivalNanos;
   /** Absolute {@code System.nanoTime()} deadline, or {@link Long#MAX_VALUE} for none. */
@@ -38,9 +40,10 @@ final class Request {
   volatile long startNanos;
   volatile ScheduledFuture<?> expiry;
 
-  Request(Object input, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos, int level,
-      long cost, Object key) {
+  Request(Object input, Object prepared, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos,
+      int level, long cost, Object key) {
     this.input = input;
+    this.prepared = prepared;
     this.future = future;
     this.arrivalNanos = arrivalNanos;
     this.deadlineNanos = deadlineNanos;

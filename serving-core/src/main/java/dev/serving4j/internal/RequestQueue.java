@@ -36,8 +36,10 @@ final class RequestQueue {
   private final Request[] heads;
   private final Request[] tails;
   private final int[] levelSizes;
-  private int size;
-  private boolean closed;
+  private volatile int size; // written under the lock; read without it by sizeHint() and spinning workers
+  private volatile boolean closed; // written under the lock
+  /** Workers spinning for work outside the lock: an offer need not wake a parked one. */
+  private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
 
   private final dev.serving4j.Ticker ticker;
 
@@ -73,8 +75,9 @@ final class RequestQueue {
         return Offer.LEVEL_FULL;
       }
       linkLast(r);
-      if (config.batchingMode() == BatchingMode.ADAPTIVE || size >= config.maxBatchSize() || size == 1) {
-        changed.signal();
+      boolean ready = config.batchingMode() == BatchingMode.ADAPTIVE || size >= config.maxBatchSize() || size == 1;
+      if (ready && spinning.get() == 0) {
+        changed.signal(); // a spinning worker sees the request without a wake-up
       }
       return Offer.ACCEPTED;
     } finally {
@@ -122,11 +125,22 @@ final class RequestQueue {
     List<Request> batch;
     List<Request> late = new ArrayList<>(0);
     List<Request> stale = new ArrayList<>(0);
+    boolean spun = false;
     lock.lockInterruptibly();
     try {
       while (true) {
         if (stop.getAsBoolean() || (closed && size == 0)) {
           return null;
+        }
+        if (size == 0 && !spun && SPINS) {
+          spun = true;
+          lock.unlock();
+          try {
+            spinForWork(stop);
+          } finally {
+            lock.lock();
+          }
+          continue;
         }
         if (size == 0) {
           changed.await();
@@ -155,6 +169,29 @@ final class RequestQueue {
     late.forEach(expire);
     return batch;
   }
+
+  /**
+   * Spins, outside the lock, for at most {@link #SPIN_NANOS} until a request arrives: a request that comes soon after
+   * the last batch (a lone caller's next call) then costs no park/unpark round trip. Bounded so that an idle worker
+   * burns at most that much CPU after its last batch; the caller re-checks under the lock, so no wake-up is lost.
+   */
+  private void spinForWork(BooleanSupplier stop) {
+    spinning.incrementAndGet();
+    try {
+      long end = System.nanoTime() + SPIN_NANOS;
+      while (size == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
+        Thread.onSpinWait();
+      }
+    } finally {
+      spinning.decrementAndGet();
+    }
+  }
+
+  /** Spinning only pays when another core can produce the request meanwhile. */
+  private static final boolean SPINS = Runtime.getRuntime().availableProcessors() > 1;
+
+  /** How long an idle worker spins before it parks: well under a millisecond (issue 14 bounds it at about one). */
+  static final long SPIN_NANOS = 200_000;
 
   private long batchWaitNanos(long now) {
     if (config.batchingMode() != BatchingMode.FIXED_DELAY || size >= config.maxBatchSize()) {
@@ -210,6 +247,11 @@ final class RequestQueue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The queued count without taking the lock: a hint, possibly stale. */
+  int sizeHint() {
+    return size;
   }
 
   int size() {

@@ -37,6 +37,11 @@ final class RunningBatch implements Batch<Object> {
   }
 
   @Override
+  public Object prepared(int index) {
+    return requests.get(index).prepared;
+  }
+
+  @Override
   public List<Object> inputs() {
     return inputs;
   }

@@ -22,6 +22,9 @@ public interface VersionEvents {
   /** A request was queued. */
   default void accepted() {}
 
+  /** A request's {@code Handler.prepare} ran on its caller's thread for {@code nanos}; {@code failed} if it threw. */
+  default void prepared(long nanos, boolean failed) {}
+
   /** A cacheable call looked up the response cache: a hit never enters the queue. */
   default void cacheLookup(boolean hit) {}
 

@@ -150,8 +150,8 @@ final class Worker implements Runnable {
     }
     List<Request> requests = new java.util.ArrayList<>(inputs.size());
     for (Object input : inputs) {
-      requests.add(new Request(input, new java.util.concurrent.CompletableFuture<>(), System.nanoTime(),
-          Long.MAX_VALUE, 0, 1, null));
+      requests.add(new Request(input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
+          System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
     }
     RunningBatch batch = new RunningBatch(requests);
     long start = System.nanoTime();
@@ -194,9 +194,11 @@ final class Worker implements Runnable {
       }
       state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
       RunningBatch batch = new RunningBatch(requests);
+      context.coresForNextBatch(version.pool.batchStarting(version.queue.sizeHint()));
       try {
         version.runner.run(this, handler, batch);
       } finally {
+        version.pool.batchDone();
         batches.incrementAndGet();
         Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
       }

@@ -89,6 +89,15 @@ final class WorkerContext implements HandlerContext {
     return model;
   }
 
+  /** Tells every model this worker loaded how many cores its next batch may use. */
+  void coresForNextBatch(int cores) {
+    synchronized (models) {
+      for (EngineModel m : models) {
+        m.coresForNextBatch(cores);
+      }
+    }
+  }
+
   void closeModels() {
     synchronized (models) {
       for (EngineModel m : models) {

@@ -21,6 +21,11 @@ final class WorkerPool {
   private int target;
   private boolean closed;
   private long lastChangeNanos;
+  /** Batches running now, on any worker of this pool. */
+  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+  /** Workers not stopped (written under this, read as a hint). */
+  private volatile int liveCount;
+  private final int cores = Runtime.getRuntime().availableProcessors();
 
   WorkerPool(ModelVersion version, List<Device> devices) {
     this.version = version;
@@ -115,6 +120,29 @@ final class WorkerPool {
 
   synchronized void remove(Worker w) {
     workers.remove(w);
+    liveCount = workers.size();
+  }
+
+  /**
+   * Counts a batch as running and returns the cores it may use: every core when it runs alone (no other batch
+   * running, nothing queued that an idle worker would take at once), else what the others leave, at least one.
+   * Pair with {@link #batchDone()}.
+   */
+  int batchStarting(int queued) {
+    return coresFor(cores, running.getAndIncrement(), liveCount, queued);
+  }
+
+  /**
+   * The cores a batch may use on a machine of {@code cores}, with {@code others} batches already running,
+   * {@code live} workers and {@code queued} requests that the idle workers will take at once.
+   */
+  static int coresFor(int cores, int others, int live, int queued) {
+    int idleOthers = Math.max(0, live - others - 1);
+    return Math.max(1, cores - others - Math.min(queued, idleOthers));
+  }
+
+  void batchDone() {
+    running.decrementAndGet();
   }
 
   synchronized List<Worker> snapshot() {
@@ -138,6 +166,7 @@ final class WorkerPool {
   private void startWorker() {
     Worker w = new Worker(nextId++, leastUsedDevice(), version);
     workers.add(w);
+    liveCount = workers.size();
     w.start(version.resources.name + "-" + version.name + "-" + version.version + "-worker-" + w.id);
   }
 

@@ -16,6 +16,15 @@ public interface Engine extends AutoCloseable {
    */
   EngineModel load(Path modelFile, Device device, int workerId);
 
+  /**
+   * The workers to run when the configuration leaves the worker count to the engine (none of {@code workers},
+   * {@code minWorkers}, {@code maxWorkers} set), on a machine with {@code cores} cores. Default 1; the ONNX engine's
+   * elastic layout runs one per core.
+   */
+  default int defaultWorkers(int cores) {
+    return 1;
+  }
+
   /** Releases everything the engine still holds. Idempotent. */
   @Override
   void close();

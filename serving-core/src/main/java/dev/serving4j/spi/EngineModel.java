@@ -8,6 +8,13 @@ public interface EngineModel extends AutoCloseable {
   /** The device the model runs on (which may differ from the one asked for after a documented fallback). */
   Device device();
 
+  /**
+   * Called on the worker's thread before each batch with the cores that batch may use: every core when it runs
+   * alone (no other batch running, nothing queued), fewer when other batches run beside it. An engine with an
+   * elastic thread layout sizes its next runs by it; the default ignores it.
+   */
+  default void coresForNextBatch(int cores) {}
+
   @Override
   void close();
 }

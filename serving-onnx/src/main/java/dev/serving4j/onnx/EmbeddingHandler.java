@@ -1,6 +1,5 @@
 package dev.serving4j.onnx;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.serving4j.Batch;
 import dev.serving4j.Handler;
@@ -12,7 +11,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +19,23 @@ import java.util.Map;
  * The built-in {@code embedding} handler: text in, a sentence embedding ({@code float[]}) out, for
  * sentence-transformer models such as all-MiniLM-L6-v2.
  *
- * <p>Each text is tokenized with the archive's Hugging Face {@code tokenizer.json} (special tokens added), the batch is
+ * <p>Each text is tokenized with the archive's Hugging Face {@code tokenizer.json} (special tokens added) in
+ * {@link #prepare}, on the caller's thread, so tokenizing runs in parallel with other batches' model runs; the batch is
  * padded to its longest text ({@link PaddedBatch}, pad id 0, with the attention mask), the model runs once, and each
  * text's vector is the mean of its token vectors over the attention mask, optionally L2-normalised. Padding never
  * changes a vector: batched results equal unbatched ones.
  *
- * <p>Model inputs: {@code input_ids} and {@code attention_mask}, and {@code token_type_ids} when the model has it
- * (all int64 {@code [batch, sequence]}). Output: the property {@code output}, else {@code last_hidden_state}, else the
+ * <p>Model inputs: {@code input_ids} and {@code attention_mask}, and {@code token_type_ids} (zeros: one sequence per
+ * text) when the model has it (all int64 {@code [batch, sequence]}). Output: the property {@code output}, else {@code last_hidden_state}, else the
  * first output; {@code [batch, sequence, hidden]} is mean-pooled, {@code [batch, hidden]} is taken as is.
  *
  * <p>Properties: {@code tokenizer} (file in the archive, default {@code tokenizer.json}), {@code maxLength} (default
  * 256 tokens; longer texts are truncated, not rejected, as sentence-transformers does), {@code normalize} (default
- * true), {@code output}. A null, empty or blank text fails alone with an {@link InvalidInputException}.
+ * true), {@code output}. A null, empty or blank text fails alone, before it is queued, with an
+ * {@link InvalidInputException}.
  *
- * <p>{@link #tokenCount(String)} gives a text's cost in tokens, for cost-aware batching.
+ * <p>A request's cost for cost-aware batching is its exact token count, known for free once {@code prepare} has
+ * tokenized it.
  */
 public final class EmbeddingHandler implements Handler<String, float[]> {
   private OnnxModel model;
@@ -42,8 +43,8 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   private String output;
   private boolean normalize;
   private boolean typeIds;
-  private boolean exactCost;
   private int maxLength;
+  private String label;
 
   /** Creates an uninitialized handler. */
   public EmbeddingHandler() {}
@@ -61,16 +62,17 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("handler property 'maxLength' must be >= 2, was " + maxLength);
     }
     normalize = Boolean.parseBoolean(context.property("normalize", "true").trim());
-    String cost = context.property("cost", "estimate").trim();
-    if (!cost.equals("estimate") && !cost.equals("tokens")) {
-      throw new InvalidConfigException("handler property 'cost' must be 'estimate' or 'tokens', was '" + cost + "'");
-    }
-    exactCost = cost.equals("tokens");
     this.maxLength = maxLength;
+    label = context.modelName() + ":" + context.modelVersion();
     Path file = context.modelDirectory().resolve(context.property("tokenizer", "tokenizer.json"));
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
           + " (handler property 'tokenizer')");
+    }
+    tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("padding", "false", "truncation", "true",
+        "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true"));
+    if (context.forScheduling()) {
+      return; // this instance only prepares requests on callers' threads: it needs the tokenizer, not the model
     }
     model = context.loadModel(OnnxModel.class);
     model.publishLiveTensors(context);
@@ -84,8 +86,6 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("output '" + output + "' of model " + model.modelName() + " must be float32 "
           + "[batch, sequence, hidden] or [batch, hidden]; outputs are " + model.outputs().values());
     }
-    tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("padding", "false", "truncation", "true",
-        "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true"));
   }
 
   private void requireInput(String name) {
@@ -110,57 +110,46 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   }
 
   /**
-   * A text's cost for cost-aware batching ({@code maxBatchCost}), in tokens. With {@code cost=estimate} (the
-   * default) it is estimated from the text's length (about four characters per token, plus the two special tokens)
-   * without tokenizing: the caller's thread would otherwise tokenize every text twice. Measured on one caller, the
-   * exact count made serving4j's p50 1.32x raw ORT's on mixed sentences; the estimate 1.01x. {@code cost=tokens}
-   * counts exactly.
+   * Tokenizes one text on the caller's thread: its token ids as a {@code [1, tokens]} tensor.
+   *
+   * @throws InvalidInputException when the text is null, empty or blank
    */
   @Override
-  public long cost(String text) {
-    if (exactCost) {
-      return tokenCount(text);
+  public Object prepare(String text) {
+    if (text == null || text.isBlank()) {
+      throw new InvalidInputException("model " + label + ": the text is " + (text == null ? "null" : "empty")
+          + "; the embedding handler needs non-blank text");
     }
-    return text == null ? 0 : Math.min(maxLength, (text.length() + 3) / 4 + 2);
+    long[] ids = tokenizer.encode(text).getIds();
+    return Tensor.of(ids, 1, ids.length);
   }
 
+  /** A text's cost for cost-aware batching: its exact token count, from {@link #prepare}. */
+  @Override
+  public long cost(String text, Object prepared) {
+    return ((Tensor) prepared).dim(1);
+  }
+
+  /** Stacks the prepared token ids, padded to the longest, with the attention mask. */
   @Override
   public Object preprocess(Batch<String> batch) {
-    List<Integer> items = new ArrayList<>();
-    List<Tensor> ids = new ArrayList<>();
-    List<Tensor> types = new ArrayList<>();
+    List<Tensor> ids = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      String text = batch.input(i);
-      if (text == null || text.isBlank()) {
-        batch.fail(i, new InvalidInputException("text " + i + " for model " + model.modelName()
-            + " is " + (text == null ? "null" : "empty") + "; the embedding handler needs non-blank text"));
-        continue;
-      }
-      Encoding enc = tokenizer.encode(text);
-      long[] tokenIds = enc.getIds();
-      items.add(i);
-      ids.add(Tensor.of(tokenIds, 1, tokenIds.length));
-      types.add(Tensor.of(enc.getTypeIds(), 1, tokenIds.length));
-    }
-    if (items.isEmpty()) {
-      return new Prepared(items, null, Map.of());
+      ids.add((Tensor) batch.prepared(i));
     }
     PaddedBatch padded = PaddedBatch.of(ids, 0);
     Map<String, Tensor> in = new LinkedHashMap<>();
     in.put("input_ids", padded.tensor());
     in.put("attention_mask", padded.mask());
     if (typeIds) {
-      in.put("token_type_ids", PaddedBatch.of(types, 0).tensor());
+      in.put("token_type_ids", Tensor.zeros(DType.INT64, padded.tensor().shape()));
     }
-    return new Prepared(items, padded, in);
+    return new Prepared(padded, in);
   }
 
   @Override
   public Object inference(Object preprocessed, Batch<String> batch) {
     Prepared p = (Prepared) preprocessed;
-    if (p.items.isEmpty()) {
-      return new Inferred(p, null);
-    }
     long[] shape = outputShape(p);
     if (shape == null) {
       return new Inferred(p, model.run(p.inputs).get(output));
@@ -174,7 +163,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   private long[] outputShape(Prepared p) {
     long[] spec = model.outputs().get(output).shape();
     long[] shape = new long[spec.length];
-    shape[0] = p.items.size();
+    shape[0] = p.padded.size();
     for (int d = 1; d < spec.length; d++) {
       shape[d] = d == 1 && spec.length == 3 ? p.padded.maxLength() : spec[d];
       if (shape[d] < 0) {
@@ -186,16 +175,13 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
 
   @Override
   public List<float[]> postprocess(Object inferred, Batch<String> batch) {
-    List<float[]> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
+    List<float[]> results = new ArrayList<>(batch.size());
     Prepared p = ((Inferred) inferred).prepared;
     Tensor hidden = ((Inferred) inferred).hidden;
-    if (hidden == null) {
-      return results;
-    }
     FloatBuffer data = hidden.buffer().asFloatBuffer();
     int hiddenSize = (int) hidden.dim(hidden.rank() - 1);
     int maxLength = hidden.rank() == 3 ? (int) hidden.dim(1) : 1;
-    for (int k = 0; k < p.items.size(); k++) {
+    for (int k = 0; k < p.padded.size(); k++) {
       int tokens = hidden.rank() == 3 ? p.padded.length(k) : 1;
       float[] v = new float[hiddenSize];
       int base = k * maxLength * hiddenSize;
@@ -204,7 +190,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
           v[h] += data.get(base + t * hiddenSize + h);
         }
       }
-      results.set(p.items.get(k), finish(v, tokens));
+      results.add(finish(v, tokens));
     }
     return results;
   }
@@ -235,8 +221,8 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
     }
   }
 
-  /** The texts that run (indices into the batch), their padding, and the model inputs. */
-  private record Prepared(List<Integer> items, PaddedBatch padded, Map<String, Tensor> inputs) {}
+  /** The batch's padding and the model inputs. */
+  private record Prepared(PaddedBatch padded, Map<String, Tensor> inputs) {}
 
   /** What inference hands to postprocess: the prepared batch and the model's output. */
   private record Inferred(Prepared prepared, Tensor hidden) {}

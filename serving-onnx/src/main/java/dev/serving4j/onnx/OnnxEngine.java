@@ -46,12 +46,36 @@ final class OnnxEngine implements Engine {
   private final Map<SessionKey, SharedSession> sessions = new HashMap<>();
   private final AtomicBoolean warned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Cores of the elastic layout, or 0 when the options fix the thread layout (see {@link #elastic}). */
+  private final int elasticCores;
 
   OnnxEngine(EngineSpec spec, RunGuard.Timer timer) {
     this.spec = spec;
     this.model = spec.modelName() + ":" + spec.modelVersion();
     this.options = OnnxOptions.parse(spec.options(), model);
     this.timer = timer;
+    this.elasticCores = elastic(spec.options()) ? Runtime.getRuntime().availableProcessors() : 0;
+  }
+
+  /** Engine options that fix the thread layout; with none of them the engine chooses it (the elastic layout). */
+  static final java.util.Set<String> LAYOUT_OPTIONS = java.util.Set.of("intraOpThreads", "interOpThreads",
+      "intraOpSpinning", "sessionPerWorker");
+
+  /**
+   * Whether the engine chooses the thread layout itself: no layout option is given and the provider is not forced to
+   * CUDA. Elastic: one worker per core, each running its batches on a shared one-thread session when other batches
+   * run beside it, and on a shared session as wide as the machine when it runs alone (nothing else running or
+   * queued), so a lone request gets every core and a loaded server runs one single-threaded run per core.
+   */
+  static boolean elastic(Map<String, String> options) {
+    return options.keySet().stream().noneMatch(LAYOUT_OPTIONS::contains)
+        && !"cuda".equals(options.get("executionProvider"));
+  }
+
+  /** One worker per core in the elastic layout (on 1 core, one); one otherwise. */
+  @Override
+  public int defaultWorkers(int cores) {
+    return elasticCores > 0 ? Math.max(1, cores) : 1;
   }
 
   @Override
@@ -62,8 +86,36 @@ final class OnnxEngine implements Engine {
     if (!Files.isRegularFile(modelFile)) {
       throw new ServingException("model file " + modelFile + " of model " + model + " does not exist");
     }
-    SessionKey key = new SessionKey(modelFile.toAbsolutePath().normalize(), device,
-        options.sessionPerWorker() ? workerId : -1);
+    Path file = modelFile.toAbsolutePath().normalize();
+    boolean wide = elasticCores > 1 && !device.isGpu();
+    SessionKey key = new SessionKey(file, device, options.sessionPerWorker() ? workerId : -1,
+        elasticCores > 0 ? 1 : 0);
+    SharedSession narrow = acquire(key);
+    SessionKey wideKey = new SessionKey(file, device, -1, elasticCores);
+    SharedSession widest = null;
+    try {
+      if (wide && Device.CPU.equals(narrow.device)) {
+        widest = acquire(wideKey);
+      }
+      SharedSession w = widest;
+      return new OnnxModel(model, narrow.session, w == null ? null : w.session, narrow.device, inferenceTimeout(),
+          tracker, timer, () -> {
+            release(key, narrow);
+            if (w != null) {
+              release(wideKey, w);
+            }
+          });
+    } catch (RuntimeException e) {
+      release(key, narrow);
+      if (widest != null) {
+        release(wideKey, widest);
+      }
+      throw e;
+    }
+  }
+
+  /** Takes a reference to the session for {@code key}, opening it if this is the first. */
+  private SharedSession acquire(SessionKey key) {
     SharedSession shared;
     synchronized (sessions) {
       shared = sessions.computeIfAbsent(key, k -> new SharedSession());
@@ -71,8 +123,7 @@ final class OnnxEngine implements Engine {
     }
     try {
       shared.open(this, key);
-      return new OnnxModel(model, shared.session, shared.device, inferenceTimeout(), tracker, timer,
-          () -> release(key, shared));
+      return shared;
     } catch (RuntimeException e) {
       release(key, shared);
       throw e;
@@ -99,7 +150,7 @@ final class OnnxEngine implements Engine {
   }
 
   /** Opens a session for {@code device}, falling back to the CPU when CUDA is missing and not required. */
-  OrtSession openSession(Path file, Device device, Device[] actual) {
+  OrtSession openSession(Path file, Device device, int threads, Device[] actual) {
     Provider requested = options.requestedProvider(device);
     boolean cudaAvailable = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     Provider provider = OnnxOptions.decideProvider(requested, cudaAvailable, options.gpuRequired());
@@ -108,7 +159,7 @@ final class OnnxEngine implements Engine {
     }
     try {
       actual[0] = provider == Provider.CUDA ? Device.gpu(device.id()) : Device.CPU;
-      return create(file, provider, device.id());
+      return create(file, provider, device.id(), threads);
     } catch (OrtException e) {
       if (provider != Provider.CUDA || options.gpuRequired()) {
         throw new ServingException("cannot open " + file.getFileName() + " for model " + model + " on "
@@ -117,7 +168,7 @@ final class OnnxEngine implements Engine {
       warnFallback("opening the session on " + device + " failed (" + e.getMessage() + ")");
       actual[0] = Device.CPU;
       try {
-        return create(file, Provider.CPU, 0);
+        return create(file, Provider.CPU, 0, threads);
       } catch (OrtException cpu) {
         throw new ServingException("cannot open " + file.getFileName() + " for model " + model + ": "
             + cpu.getMessage(), cpu);
@@ -125,8 +176,8 @@ final class OnnxEngine implements Engine {
     }
   }
 
-  private OrtSession create(Path file, Provider provider, int deviceId) throws OrtException {
-    try (SessionOptions so = sessionOptions(options)) {
+  private OrtSession create(Path file, Provider provider, int deviceId, int threads) throws OrtException {
+    try (SessionOptions so = sessionOptions(options, threads)) {
       if (provider != Provider.CUDA) {
         return env.createSession(file.toString(), so);
       }
@@ -142,15 +193,28 @@ final class OnnxEngine implements Engine {
 
   /** Maps the CPU-side options onto fresh session options (the caller closes them). */
   static SessionOptions sessionOptions(OnnxOptions o) throws OrtException {
+    return sessionOptions(o, 0);
+  }
+
+  /**
+   * Like {@link #sessionOptions(OnnxOptions)}, for a session of the elastic layout when {@code threads > 0}: that
+   * many intra-op threads, one inter-op thread, and idle intra-op threads that do not spin, so a wide session
+   * waiting between lone requests never takes CPU from the one-thread runs beside it.
+   */
+  static SessionOptions sessionOptions(OnnxOptions o, int threads) throws OrtException {
     SessionOptions so = new SessionOptions();
     try {
-      if (o.intraOpThreads() > 0) {
-        so.setIntraOpNumThreads(o.intraOpThreads());
+      int intra = threads > 0 ? threads : o.intraOpThreads();
+      if (intra > 0) {
+        so.setIntraOpNumThreads(intra);
       }
-      if (o.interOpThreads() > 0) {
+      if (threads > 0) {
+        so.setInterOpNumThreads(1);
+      } else if (o.interOpThreads() > 0) {
         so.setInterOpNumThreads(o.interOpThreads());
       }
-      so.addConfigEntry("session.intra_op.allow_spinning", o.intraOpSpinning() ? "1" : "0");
+      boolean spin = threads > 0 ? WIDE_SPINNING : o.intraOpSpinning();
+      so.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
       so.setOptimizationLevel(o.optimizationLevel());
       if (o.optimizedModelPath() != null) {
         so.setOptimizedModelFilePath(o.optimizedModelPath());
@@ -196,8 +260,14 @@ final class OnnxEngine implements Engine {
     timer.close();
   }
 
-  /** Which session a worker gets: per file and device, plus the worker id when sessions are per worker. */
-  private record SessionKey(Path file, Device device, int workerId) {}
+  /** Whether the elastic layout's wide session lets idle intra-op threads spin (measured: docs/onnx.md). */
+  static final boolean WIDE_SPINNING = false;
+
+  /**
+   * Which session a worker gets: per file and device, plus the worker id when sessions are per worker, and the
+   * elastic layout's thread count (0 when the options fix it).
+   */
+  private record SessionKey(Path file, Device device, int workerId, int threads) {}
 
   /** One session and how many worker models use it; opened once, by the first worker that needs it. */
   private static final class SharedSession {
@@ -208,7 +278,7 @@ final class OnnxEngine implements Engine {
     synchronized void open(OnnxEngine engine, SessionKey key) {
       if (session == null) {
         Device[] actual = new Device[1];
-        session = engine.openSession(key.file(), key.device(), actual);
+        session = engine.openSession(key.file(), key.device(), key.threads(), actual);
         device = actual[0];
       }
     }

@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OnnxModel implements EngineModel {
   private final String model;
   private final OrtSession session;
+  /** The elastic layout's session as wide as the machine, for batches that run alone; null otherwise. */
+  private final OrtSession wide;
+  /** Cores the next batch may use ({@link #coresForNextBatch}); only this worker's thread touches it. */
+  private int cores = 1;
   private final Device device;
   private final Duration timeout;
   private final NativeTracker tracker;
@@ -52,10 +56,11 @@ public final class OnnxModel implements EngineModel {
   private final Map<String, TensorSpec> outputs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  OnnxModel(String model, OrtSession session, Device device, Duration timeout, NativeTracker tracker,
-      RunGuard.Timer timer, Runnable release) {
+  OnnxModel(String model, OrtSession session, OrtSession wide, Device device, Duration timeout,
+      NativeTracker tracker, RunGuard.Timer timer, Runnable release) {
     this.model = model;
     this.session = session;
+    this.wide = wide;
     this.device = device;
     this.timeout = timeout;
     this.tracker = tracker;
@@ -232,8 +237,18 @@ public final class OnnxModel implements EngineModel {
     return execute(values, Map.of());
   }
 
+  /**
+   * In the elastic layout, picks the session of the next runs: the wide one when the batch may use more than one
+   * core (it runs alone), the one-thread one otherwise. Called by the worker before each batch.
+   */
+  @Override
+  public void coresForNextBatch(int cores) {
+    this.cores = cores;
+  }
+
   private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values, Map<String, OnnxTensor> pinned) {
     requireOpen();
+    OrtSession session = wide != null && cores > 1 ? wide : this.session;
     try (RunOptions options = new RunOptions()) {
       RunGuard guard = new RunGuard(options);
       Future<?> abort = timeout.isZero() ? null : timer.schedule(guard::terminate, timeout.toNanos());
@@ -304,28 +319,34 @@ public final class OnnxModel implements EngineModel {
       throw new InvalidInputException("input '" + name + "' of model " + model + " is null; expected "
           + spec.describe());
     }
-    String actual = (dtype != null ? dtype.toString() : typeName) + " " + Arrays.toString(shape);
-    String prefix = "input '" + name + "' of model " + model + " expects " + spec.describe() + ", got " + actual;
     if (dtype == null || dtype != spec.dtype()) {
-      throw new InvalidInputException(prefix + " (wrong dtype)");
+      throw mismatch(name, spec, dtype, typeName, shape, "wrong dtype");
     }
     long[] expected = spec.shape();
     if (shape.length != expected.length) {
-      throw new InvalidInputException(prefix + " (wrong rank)");
+      throw mismatch(name, spec, dtype, typeName, shape, "wrong rank");
     }
     String[] names = spec.dimensionNames();
     for (int i = 0; i < expected.length; i++) {
       if (expected[i] >= 0 && expected[i] != shape[i]) {
-        throw new InvalidInputException(prefix + " (dimension " + i + " must be " + expected[i] + ")");
+        throw mismatch(name, spec, dtype, typeName, shape, "dimension " + i + " must be " + expected[i]);
       }
       if (expected[i] < 0 && i < names.length && !names[i].isEmpty()) {
         long[] seen = symbols.putIfAbsent(names[i], new long[] {shape[i]});
         if (seen != null && seen[0] != shape[i]) {
-          throw new InvalidInputException(prefix + " (dimension '" + names[i] + "' is " + seen[0]
-              + " in another input)");
+          throw mismatch(name, spec, dtype, typeName, shape, "dimension '" + names[i] + "' is " + seen[0]
+              + " in another input");
         }
       }
     }
+  }
+
+  /** Builds the message only when a check fails: validation runs on every batch and must be cheap on success. */
+  private InvalidInputException mismatch(String name, TensorSpec spec, DType dtype, String typeName, long[] shape,
+      String why) {
+    String actual = (dtype != null ? dtype.toString() : typeName) + " " + Arrays.toString(shape);
+    return new InvalidInputException("input '" + name + "' of model " + model + " expects " + spec.describe()
+        + ", got " + actual + " (" + why + ")");
   }
 
   private void requireOpen() {

@@ -2,6 +2,7 @@ package dev.serving4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,7 +176,7 @@ class OnnxModelTest {
 
   @Test
   void workersOnOneDeviceShareOneSessionUntilTheLastCloses() throws Exception {
-    OnnxEngine engine = engines.engine(Map.of());
+    OnnxEngine engine = engines.engine(Map.of("intraOpThreads", "1"));
     OnnxModel a = (OnnxModel) engine.load(EngineFixture.model("matmul_add.onnx"), Device.CPU, 0);
     OnnxModel b = (OnnxModel) engine.load(EngineFixture.model("matmul_add.onnx"), Device.CPU, 1);
     assertEquals(1, engine.openSessions());
@@ -186,6 +187,33 @@ class OnnxModelTest {
     assertEquals(2, b.run(Map.of("x", Tensor.of(X, 2, 4))).get("y").dim(0));
     b.close();
     assertEquals(0, engine.openSessions());
+  }
+
+  @Test
+  void theElasticLayoutSharesOneNarrowAndOneWideSessionAcrossWorkers() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    OnnxEngine engine = engines.engine(Map.of());
+    assertEquals(Math.max(1, cores), engine.defaultWorkers(cores));
+    try (OnnxModel a = (OnnxModel) engine.load(EngineFixture.model("matmul_add.onnx"), Device.CPU, 0);
+        OnnxModel b = (OnnxModel) engine.load(EngineFixture.model("matmul_add.onnx"), Device.CPU, 1)) {
+      assertEquals(cores > 1 ? 2 : 1, engine.openSessions(), "one narrow session, plus one wide on >1 core");
+      assertSame(sessionOf(a), sessionOf(b));
+      a.coresForNextBatch(cores); // alone: the wide session
+      assertEquals(2, a.run(Map.of("x", Tensor.of(X, 2, 4))).get("y").dim(0));
+      a.coresForNextBatch(1);
+      assertEquals(2, a.run(Map.of("x", Tensor.of(X, 2, 4))).get("y").dim(0));
+    }
+    assertEquals(0, engine.openSessions());
+  }
+
+  @Test
+  void anyLayoutOptionTurnsTheElasticLayoutOff() {
+    for (String key : OnnxEngine.LAYOUT_OPTIONS) {
+      assertFalse(OnnxEngine.elastic(Map.of(key, "1")), key);
+      assertEquals(1, engines.engine(Map.of(key, key.equals("intraOpSpinning") || key.equals("sessionPerWorker")
+          ? "true" : "1")).defaultWorkers(8), key);
+    }
+    assertTrue(OnnxEngine.elastic(Map.of("optimizationLevel", "basic")));
   }
 
   @Test

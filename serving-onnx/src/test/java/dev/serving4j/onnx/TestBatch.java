@@ -10,6 +10,7 @@ import java.util.Map;
 final class TestBatch<I> implements Batch<I> {
   private final List<I> inputs;
   private final Map<Integer, Throwable> failures = new HashMap<>();
+  private List<Object> prepared;
 
   TestBatch(List<I> inputs) {
     this.inputs = new ArrayList<>(inputs);
@@ -35,6 +36,11 @@ final class TestBatch<I> implements Batch<I> {
   }
 
   @Override
+  public Object prepared(int index) {
+    return prepared == null ? inputs.get(index) : prepared.get(index);
+  }
+
+  @Override
   public List<I> inputs() {
     return java.util.Collections.unmodifiableList(inputs);
   }
@@ -53,8 +59,19 @@ final class TestBatch<I> implements Batch<I> {
     return failures.get(index);
   }
 
-  /** Runs the three stages, as a worker would. */
-  static <I, O> List<O> run(dev.serving4j.Handler<I, O> handler, Batch<I> batch) throws Exception {
+  /** Runs {@code prepare} on every input, as callers' threads would before queueing. */
+  TestBatch<I> prepare(dev.serving4j.Handler<I, ?> handler) throws Exception {
+    List<Object> values = new ArrayList<>(inputs.size());
+    for (I input : inputs) {
+      values.add(handler.prepare(input));
+    }
+    prepared = values;
+    return this;
+  }
+
+  /** Runs prepare on every input, then the three stages, as callers and a worker would. */
+  static <I, O> List<O> run(dev.serving4j.Handler<I, O> handler, TestBatch<I> batch) throws Exception {
+    batch.prepare(handler);
     Object pre = handler.preprocess(batch);
     Object inferred = handler.inference(pre, batch);
     return handler.postprocess(inferred, batch);

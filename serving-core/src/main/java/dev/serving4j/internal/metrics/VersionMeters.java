@@ -39,6 +39,7 @@ final class VersionMeters {
   private final Counter cacheHits;
   private final Counter cacheMisses;
   private final Timer queueWait;
+  private final Timer prepare;
   private final Timer preprocess;
   private final Timer inference;
   private final Timer postprocess;
@@ -62,6 +63,8 @@ final class VersionMeters {
     cacheHits = cacheCounter("hit");
     cacheMisses = cacheCounter("miss");
     queueWait = timer("serving4j.queue.wait", "Time from acceptance until a worker took the request", null, null);
+    prepare = timer("serving4j.handler.time", "Time per request in Handler.prepare, on the caller's thread",
+        "stage", "prepare");
     preprocess = stageTimer("preprocess");
     inference = stageTimer("inference");
     postprocess = stageTimer("postprocess");
@@ -174,6 +177,10 @@ final class VersionMeters {
     volatile double fixedSeconds;
     volatile double secondsPerCost;
     volatile double samples;
+  }
+
+  void prepared(long nanos) {
+    prepare.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void workerRestarting(Device device) {

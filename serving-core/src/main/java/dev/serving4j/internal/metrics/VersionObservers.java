@@ -73,6 +73,13 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
+  public void prepared(long nanos, boolean failed) {
+    if (meters != null && !failed) {
+      meters.prepared(nanos);
+    }
+  }
+
+  @Override
   public void batchStarted(int workerId, int size, long oldestArrivalNanos) {
     if (listeners != null) {
       Duration oldestWait = Duration.ofNanos(System.nanoTime() - oldestArrivalNanos);
