@@ -72,11 +72,12 @@ public interface Handler<I, O> extends AutoCloseable {
 
   /**
    * The cost of one request for cost-aware batching (for example its token count); a batch's padded cost is its
-   * largest cost times its size and is kept within the model's {@code maxBatchCost}. Default 1.
+   * largest cost times its size. The batcher learns how handler time grows with padded cost and groups similar
+   * costs when padding is expensive; a model's {@code maxBatchCost}, when set, caps it. Default 1.
    *
    * <p>Called on the caller's thread, concurrently, before the request is queued, on one instance of this handler
    * that serving4j initializes for scheduling only (worker id -1) and never runs batches on. Must be thread-safe and
-   * cheap. Only called when the handler overrides it and the model sets {@code maxBatchCost}.
+   * cheap. Only called when the handler overrides it.
    */
   default long cost(I input) {
     return 1;

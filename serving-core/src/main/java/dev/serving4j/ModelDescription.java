@@ -44,13 +44,36 @@ public record ModelDescription(String name, String defaultVersion, List<Version>
    * @param workers each worker's state
    * @param counts request counts since registration
    * @param recent latency and throughput of successful requests over a recent window
+   * @param costModel the batcher's learned batch cost, one entry per batch-size class it has run (empty before the
+   *     first batch); see {@code docs/scheduling.md}
    */
   public record Version(String version, ModelConfig config, String handler, boolean loaded, int queueDepth,
       int inFlight,
-      List<Worker> workers, Counts counts, Recent recent) {
-    /** Copies the list. */
+      List<Worker> workers, Counts counts, Recent recent, List<BatchCost> costModel) {
+    /** Copies the lists. */
     public Version {
       workers = List.copyOf(workers);
+      costModel = List.copyOf(costModel);
+    }
+  }
+
+  /**
+   * The learned cost of one batch-size class: handler time of a batch ≈ {@code fixedMillis + millisPerCost ×
+   * paddedCost}, where the padded cost is the batch's largest {@code Handler.cost} times its size (its size when the
+   * handler defines no cost). Recency-weighted, so it follows changes of input mix and machine load.
+   *
+   * @param minBatchSize smallest batch size of the class
+   * @param maxBatchSize largest batch size of the class
+   * @param fixedMillis the fit's fixed part, in milliseconds
+   * @param millisPerCost the fit's part per unit of padded cost, in milliseconds
+   * @param sigmaMillis spread of measured times around the fit (recency-weighted standard deviation)
+   * @param samples batches of this class the fit has seen
+   */
+  public record BatchCost(int minBatchSize, int maxBatchSize, double fixedMillis, double millisPerCost,
+      double sigmaMillis, long samples) {
+    /** The predicted handler time of a batch of this class with {@code paddedCost}, in milliseconds. */
+    public double predictMillis(long paddedCost) {
+      return Math.max(0, fixedMillis + millisPerCost * paddedCost);
     }
   }
 

@@ -56,6 +56,12 @@ public interface ServingEventListener {
   /** A batch left the handler (its requests are already complete). */
   default void batchFinished(BatchFinished event) {}
 
+  /**
+   * A successful batch taught the batcher's cost model (see {@code docs/scheduling.md}); the event carries the new
+   * fit of the batch's size class. Follows that batch's {@link #batchFinished}.
+   */
+  default void costModelUpdated(CostModelUpdated event) {}
+
   /** A worker initialized its handler and is ready. */
   default void workerStarted(WorkerEvent event) {}
 
@@ -143,6 +149,16 @@ public interface ServingEventListener {
    */
   record BatchFinished(String model, String version, int workerId, int size, Duration preprocess,
       Duration inference, Duration postprocess, boolean failed) {}
+
+  /**
+   * The cost model learned from one batch.
+   *
+   * @param model the model's name
+   * @param version the model's version
+   * @param batchSize requests in the batch it learned from
+   * @param fit the updated fit of that batch's size class
+   */
+  record CostModelUpdated(String model, String version, int batchSize, ModelDescription.BatchCost fit) {}
 
   /**
    * A worker changed life stage.

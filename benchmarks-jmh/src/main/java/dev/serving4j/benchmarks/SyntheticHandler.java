@@ -6,17 +6,52 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A handler whose batch of {@code n} costs {@code alpha + beta * n} nanoseconds of parking (no CPU), the cost curve
- * of a GPU-like device where a batch's fixed cost dominates; with both 0 it is a no-op that returns its inputs.
- * Parking overshoots by tens of microseconds, which the efficiency figures include.
+ * A handler whose batch costs a given number of nanoseconds of parking (no CPU), from a {@link Curve} of the batch's
+ * size and padded cost: by default {@code alpha + beta * n}, the curve of a GPU-like device where a batch's fixed
+ * cost dominates; with both 0 it is a no-op that returns its inputs. A costed handler takes each input's cost from
+ * the input itself (an {@code Integer}), so padding can be simulated. Parking overshoots by tens of microseconds,
+ * which the efficiency figures include.
  */
-final class SyntheticHandler implements Handler<Object, Object> {
-  private final long alphaNanos;
-  private final long betaNanos;
+class SyntheticHandler implements Handler<Object, Object> {
+  /** Model time of a batch of {@code n} whose padded cost (largest cost × n) is {@code padded}, in nanoseconds. */
+  @FunctionalInterface
+  interface Curve {
+    long nanos(int n, long padded);
+  }
+
+  private final Curve curve;
+  private final boolean costed;
 
   SyntheticHandler(long alphaNanos, long betaNanos) {
-    this.alphaNanos = alphaNanos;
-    this.betaNanos = betaNanos;
+    this((n, padded) -> alphaNanos + betaNanos * n, false);
+  }
+
+  SyntheticHandler(Curve curve) {
+    this(curve, false);
+  }
+
+  private SyntheticHandler(Curve curve, boolean costed) {
+    this.curve = curve;
+    this.costed = costed;
+  }
+
+  /**
+   * The same handler that also tells the batcher each input's cost (a separate class: a handler that overrides
+   * {@code cost} makes every caller compute it, which the no-op dispatch figures must not include).
+   */
+  static final class Costed extends SyntheticHandler {
+    Costed(Curve curve) {
+      super(curve, true);
+    }
+
+    @Override
+    public long cost(Object input) {
+      return costOf(input);
+    }
+  }
+
+  final long costOf(Object input) {
+    return costed ? ((Integer) input).longValue() : 1;
   }
 
   @Override
@@ -26,8 +61,12 @@ final class SyntheticHandler implements Handler<Object, Object> {
 
   @Override
   public Object inference(Object preprocessed, Batch<Object> batch) {
-    if (alphaNanos > 0 || betaNanos > 0) {
-      long cost = alphaNanos + betaNanos * batch.size();
+    long largest = 0;
+    for (Object in : batch.inputs()) {
+      largest = Math.max(largest, costOf(in));
+    }
+    long cost = curve.nanos(batch.size(), largest * batch.size());
+    if (cost > 0) {
       long end = System.nanoTime() + cost;
       for (long left = cost; left > 0; left = end - System.nanoTime()) {
         LockSupport.parkNanos(left);

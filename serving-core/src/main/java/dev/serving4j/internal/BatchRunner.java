@@ -66,7 +66,8 @@ final class BatchRunner {
       List<Object> outputs = handler.postprocess(inferred, batch);
       long t3 = version.resources.ticker.read();
       // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
-      version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, false);
+      version.onBatchSucceeded(worker, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start, t2 - t1,
+          t3 - t2);
       complete(batch, outputs);
       return null;
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.serving4j.internal;
 
+import dev.serving4j.BatchingMode;
 import dev.serving4j.ModelConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,39 +8,70 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Chooses the next batch from the queued requests. Pure: it reads the per-level lists and returns its choice; the
- * queue unlinks it. Called under the queue's lock, so it looks at a bounded window of requests.
+ * Chooses the next batch from the queued requests. Called under the queue's lock, so it looks at a bounded window
+ * of requests and never blocks; it returns its choice and the queue unlinks it. Deterministic: the same queue, time
+ * and cost model give the same batch.
  *
- * <p>The rule: the <em>anchor</em> is the oldest request of the highest non-empty priority level; it is always in
- * the batch, so no request is starved by its bucket or its cost. Batch-mates must have the anchor's batch key.
- * Without a cost budget they are taken in priority-then-FIFO order up to {@code maxBatchSize}. With a budget
- * ({@code maxBatchCost}), mates are preferred by priority, then by how close their cost is to the anchor's, and
- * added while the padded cost (largest cost × batch size) stays within the budget; an anchor above the budget runs
- * alone. Finally, with {@code preferredBatchSizes}, the batch is cut to the largest preferred size it reaches —
- * never padded by waiting. A request retried after its worker died runs alone.
+ * <p><b>Who may share a batch.</b> The <em>anchor</em> is the oldest request of the highest non-empty priority
+ * level; it is always in the batch, so no request is starved by its bucket or its cost. Batch-mates must have the
+ * anchor's batch key; they are ranked by priority, then by how close their cost is to the anchor's, then by queue
+ * order, and added up to {@code maxBatchSize} while the padded cost (largest cost × batch size) stays within
+ * {@code maxBatchCost} when one is set (an anchor above it runs alone). A request retried after its worker died
+ * runs alone.
+ *
+ * <p><b>How many of them.</b> In {@link BatchingMode#ADAPTIVE} the {@link CostModel} picks how many of the ranked
+ * candidates to take (see {@link #choose}): the size with the most requests — answers within their deadline or
+ * {@code latencyTarget} — per unit of predicted handler time, keeping the anchor within its deadline when it can
+ * be. While a size class up to the candidates' count is unknown it is explored with live traffic (a queue is
+ * needed for that, so a lone request never waits), and every {@value #REEXPLORE_EVERY}th choice tries a
+ * neighbouring class so the model stays current. Without a model opinion it takes them all, as it always did.
+ * Finally, with {@code preferredBatchSizes}, the batch is cut to the largest preferred size it reaches.
+ *
+ * <p><b>Early drops.</b> With {@code latencyTarget} set (SLA mode), a request that carries a deadline and is
+ * predicted to miss it even if started now, alone, is handed back as late with its predicted miss recorded, and
+ * fails with {@code DeadlineExceededException}; a request without a deadline is never dropped.
  */
 final class BatchSelector {
+  /** Exploit choices between two re-explorations of a neighbouring size class. */
+  static final int REEXPLORE_EVERY = 64;
+  /** Scores within this fraction of the best count as ties, won by the smaller batch (lower latency). */
+  private static final double TIE = 1e-3;
+  /** Weight of requests answered late: only breaks ties between sizes that answer none on time. */
+  private static final double THROUGHPUT_WEIGHT = 1e-9;
+  /** Margin of the deadline check, in residual spreads (Clipper's mean + 3σ). */
+  private static final double SIGMAS = 3;
+
   private final int maxBatchSize;
   private final long maxBatchCost;
   private final List<Integer> preferred;
   private final int window;
+  private final boolean learned;
+  private final long latencyTarget;
+  private final CostModel model;
+  // Guarded by the queue's lock.
+  private long exploits;
+  private boolean exploreUp = true;
 
-  BatchSelector(ModelConfig config) {
+  BatchSelector(ModelConfig config, CostModel model) {
     this.maxBatchSize = config.maxBatchSize();
     this.maxBatchCost = config.maxBatchCost();
     this.preferred = config.preferredBatchSizes();
     this.window = Math.max(64, 4 * maxBatchSize);
+    this.learned = config.batchingMode() == BatchingMode.ADAPTIVE;
+    this.latencyTarget = config.latencyTarget().toNanos();
+    this.model = model;
   }
 
   /**
-   * Returns the chosen requests (anchor first), adding to {@code late} those found past their deadline and to
-   * {@code stale} those already done (cancelled or expired) but still linked. The caller unlinks all three lists:
-   * leaving a done request linked would let a worker spin on a queue that only holds dead requests, holding the
-   * lock their own completion hook needs.
+   * Returns the chosen requests (anchor first), adding to {@code late} those found past their deadline or (SLA
+   * mode) predicted to miss it, and to {@code stale} those already done (cancelled or expired) but still linked.
+   * The caller unlinks all three lists: leaving a done request linked would let a worker spin on a queue that only
+   * holds dead requests, holding the lock their own completion hook needs.
    */
   List<Request> select(Request[] heads, long now, List<Request> late, List<Request> stale) {
     List<Request> candidates = new ArrayList<>();
     Request anchor = null;
+    boolean uniform = true;
     int seen = 0;
     for (int level = heads.length - 1; level >= 0 && seen < window; level--) {
       for (Request r = heads[level]; r != null && seen < window; r = r.next) {
@@ -47,7 +79,7 @@ final class BatchSelector {
           stale.add(r);
           continue;
         }
-        if (now - r.deadlineNanos >= 0) {
+        if (now - r.deadlineNanos >= 0 || predictedToMiss(r, now)) {
           late.add(r);
           continue;
         }
@@ -56,6 +88,7 @@ final class BatchSelector {
           anchor = r;
         } else if (r.deaths == 0 && Objects.equals(r.key, anchor.key)) {
           candidates.add(r);
+          uniform &= r.cost == anchor.cost;
         }
       }
     }
@@ -65,41 +98,130 @@ final class BatchSelector {
     if (anchor.deaths > 0) {
       return new ArrayList<>(List.of(anchor)); // a retry after a crash runs alone, so a crasher cannot take mates down
     }
-    List<Request> batch = maxBatchCost > 0 ? withinBudget(anchor, candidates) : inOrder(anchor, candidates);
-    return cutToPreferred(batch);
+    List<Request> ranked = rank(anchor, candidates, uniform);
+    int size = learned && ranked.size() > 1 ? choose(ranked, now) : ranked.size();
+    return cutToPreferred(size == ranked.size() ? ranked : new ArrayList<>(ranked.subList(0, size)));
   }
 
-  private List<Request> inOrder(Request anchor, List<Request> candidates) {
+  /** SLA mode: marks and reports a request with a deadline that even a batch of one started now would miss. */
+  private boolean predictedToMiss(Request r, long now) {
+    if (latencyTarget == 0 || r.deadlineNanos == Long.MAX_VALUE) {
+      return false;
+    }
+    long fastest = (long) model.fastest(r.cost);
+    long miss = now + fastest - r.deadlineNanos;
+    if (fastest == 0 || miss <= 0) {
+      return false;
+    }
+    r.predictedRunNanos = fastest;
+    r.predictedMissNanos = miss;
+    return true;
+  }
+
+  /** The anchor then its possible mates, best first, within maxBatchSize and maxBatchCost. */
+  private List<Request> rank(Request anchor, List<Request> candidates, boolean uniform) {
     List<Request> batch = new ArrayList<>(Math.min(maxBatchSize, candidates.size() + 1));
     batch.add(anchor);
-    for (int i = 0; i < candidates.size() && batch.size() < maxBatchSize; i++) {
-      batch.add(candidates.get(i));
-    }
-    return batch;
-  }
-
-  private List<Request> withinBudget(Request anchor, List<Request> candidates) {
-    List<Request> batch = new ArrayList<>();
-    batch.add(anchor);
-    if (anchor.cost >= maxBatchCost) {
+    if (maxBatchCost > 0 && anchor.cost >= maxBatchCost) {
       return batch;
     }
-    List<Request> byCloseness = new ArrayList<>(candidates);
-    // Stable sort: priority first, then closeness of cost, then queue order.
-    byCloseness.sort(Comparator.comparingInt((Request r) -> -r.level)
-        .thenComparingLong(r -> Math.abs(r.cost - anchor.cost)));
+    if (!uniform) {
+      // Stable sort: priority first (the scan already ordered levels), then closeness of cost, then queue order.
+      candidates.sort(Comparator.comparingInt((Request r) -> -r.level)
+          .thenComparingLong(r -> Math.abs(r.cost - anchor.cost)));
+    }
     long largest = anchor.cost;
-    for (Request r : byCloseness) {
-      if (batch.size() >= maxBatchSize) {
-        break;
-      }
-      long padded = Math.max(largest, r.cost) * (batch.size() + 1);
-      if (padded <= maxBatchCost) {
+    for (int i = 0; i < candidates.size() && batch.size() < maxBatchSize; i++) {
+      Request r = candidates.get(i);
+      if (maxBatchCost == 0 || Math.max(largest, r.cost) * (batch.size() + 1) <= maxBatchCost) {
         batch.add(r);
         largest = Math.max(largest, r.cost);
       }
     }
     return batch;
+  }
+
+  /**
+   * How many of the {@code ranked} requests to run: explore an unknown size class, now and then a neighbour of the
+   * best one, otherwise the size that answers the most requests on time per predicted nanosecond.
+   */
+  private int choose(List<Request> ranked, long now) {
+    int most = ranked.size();
+    int top = CostModel.sizeClass(most);
+    for (int c = top; c >= 0; c--) {
+      if (!model.known(c)) {
+        return Math.min(most, CostModel.largest(c));
+      }
+    }
+    int best = exploit(ranked, now);
+    if (++exploits % REEXPLORE_EVERY != 0) {
+      return best;
+    }
+    int c = CostModel.sizeClass(best);
+    boolean up = (exploreUp && c < top) || c == 0;
+    exploreUp = !exploreUp;
+    if (up && c < top) {
+      return Math.min(most, CostModel.largest(c + 1));
+    }
+    return c > 0 ? CostModel.largest(c - 1) : best;
+  }
+
+  /** The best size by predicted goodput per unit of handler time, the anchor kept on time when it can be. */
+  private int exploit(List<Request> ranked, long now) {
+    int most = ranked.size();
+    double[] score = new double[most + 1];
+    boolean targets = false;
+    for (Request r : ranked) {
+      targets |= target(r) != Long.MAX_VALUE;
+    }
+    long anchorTarget = target(ranked.get(0));
+    boolean anchorCanMake = true;
+    long largest = 0;
+    double bestScore = 0;
+    for (int k = 1; k <= most; k++) {
+      largest = Math.max(largest, ranked.get(k - 1).cost);
+      double t = model.predict(k, largest * k);
+      long done = now + (long) (t + SIGMAS * model.sigma(k));
+      boolean anchorOnTime = onTime(anchorTarget, done);
+      if (k == 1) {
+        anchorCanMake = anchorOnTime;
+      } else if (anchorCanMake && !anchorOnTime) {
+        continue; // a batch this big would make the oldest request late
+      }
+      int good = targets ? onTime(ranked, k, done) : k;
+      score[k] = (good + THROUGHPUT_WEIGHT * k) / t; // with nothing on time, still the fastest way through
+      bestScore = Math.max(bestScore, score[k]);
+    }
+    for (int k = 1; k <= most; k++) {
+      if (score[k] > 0 && score[k] >= bestScore * (1 - TIE)) {
+        return k;
+      }
+    }
+    return 1;
+  }
+
+  /** Of the first {@code k} ranked requests, those whose target is not before {@code done}. */
+  private int onTime(List<Request> ranked, int k, long done) {
+    int good = 0;
+    for (int i = 0; i < k; i++) {
+      if (onTime(target(ranked.get(i)), done)) {
+        good++;
+      }
+    }
+    return good;
+  }
+
+  private static boolean onTime(long target, long done) {
+    return target == Long.MAX_VALUE || target - done >= 0;
+  }
+
+  /** When the request should be answered: its deadline, in SLA mode no later than arrival + latencyTarget. */
+  private long target(Request r) {
+    if (latencyTarget == 0) {
+      return r.deadlineNanos;
+    }
+    long sla = r.arrivalNanos + latencyTarget;
+    return r.deadlineNanos == Long.MAX_VALUE || sla - r.deadlineNanos < 0 ? sla : r.deadlineNanos;
   }
 
   private List<Request> cutToPreferred(List<Request> batch) {

@@ -111,11 +111,11 @@ public final class ModelVersion implements VersionView {
     Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares
     this.inputType = declaredType("inputType", probe::inputType);
     this.outputType = declaredType("outputType", probe::outputType);
-    // Costs only matter under a budget, cache keys with a cache; batch keys always do. Without any, callers never
-    // run handler code.
+    // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
+    // with a cache. Without any, callers never run handler code.
     this.prepares = overrides(probe, "prepare", 1);
-    this.needsSchedulingInstance = prepares || (config.maxBatchCost() > 0 && overrides(probe, "cost"))
-        || overrides(probe, "batchKey") || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
+    this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
+        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
     this.queue = new RequestQueue(config, resources.ticker);
     this.lastUsedNanos = resources.ticker.read();
     this.pool = new WorkerPool(this, config.devices());
@@ -448,6 +448,14 @@ public final class ModelVersion implements VersionView {
   }
 
   void expire(Request r) {
+    if (r.predictedMissNanos > 0) {
+      r.future.completeExceptionally(new DeadlineExceededException(String.format(java.util.Locale.ROOT,
+          "%s: dropped early: predicted to miss its deadline by %.1fms (a batch of one is predicted to take %.1fms; "
+              + "%.1fms of its %dms timeout were left; latencyTarget %dms)", label(), r.predictedMissNanos / 1e6,
+          r.predictedRunNanos / 1e6, (r.predictedRunNanos - r.predictedMissNanos) / 1e6,
+          (r.deadlineNanos - r.arrivalNanos) / 1_000_000, config.latencyTarget().toMillis())));
+      return;
+    }
     long waitedMs = (resources.ticker.read() - r.arrivalNanos) / 1_000_000;
     String where = r.startNanos == 0 ? "while queued" : "while running";
     r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
@@ -500,6 +508,13 @@ public final class ModelVersion implements VersionView {
   void onWorkerStopped(Worker w) {
     pool.remove(w);
     events.workerStopped(w.id, w.device);
+  }
+
+  /** A batch succeeded: teaches the cost model its handler time (all three stages), then reports it. */
+  void onBatchSucceeded(Worker w, int size, long paddedCost, long preNanos, long inferNanos, long postNanos) {
+    CostModel.Line fit = queue.costModel.record(size, paddedCost, preNanos + inferNanos + postNanos);
+    onBatchFinished(w, size, preNanos, inferNanos, postNanos, false);
+    events.costModelUpdated(size, fit.a(), fit.b(), fit.sigma(), fit.samples());
   }
 
   void onBatchFinished(Worker w, int size, long preNanos, long inferNanos, long postNanos, boolean failed) {
@@ -557,7 +572,7 @@ public final class ModelVersion implements VersionView {
     var window = recent.snapshot();
     return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.get(),
         pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
-            window.perSecond(), window.p50(), window.p99(), window.max()));
+            window.perSecond(), window.p50(), window.p99(), window.max()), queue.costModel.describe());
   }
 
   /** The configuration in force (registration config with runtime changes). */

@@ -25,6 +25,13 @@ final class Request {
   /** Times a worker died while running this request (guarded by the queue's lock when requeued). */
   int deaths;
 
+  /**
+   * SLA mode: set by the batch selector when this request is dropped early (predicted to miss its deadline by this
+   * much, its predicted run time alone); read by the same worker thread after the queue's lock is released.
+   */
+  long predictedMissNanos;
+  long predictedRunNanos;
+
   // Guarded by the owning queue's lock.
   Request prev;
   Request next;

@@ -13,9 +13,10 @@ import java.util.function.Consumer;
  * The bounded queue of one model version, one FIFO per priority level, and the point where workers take batches.
  *
  * <p>Callers {@link #offer} without ever blocking: a full queue (or a full level) is refused at once. Workers call
- * {@link #take}, which decides under the lock which requests form the next batch ({@link BatchSelector}) and returns
- * them; the worker runs them outside the lock. In {@link BatchingMode#ADAPTIVE} a worker takes a batch the moment
- * it is free, so a lone request never waits and batches grow only while workers are busy. In
+ * {@link #take}, which decides under the lock which requests form the next batch ({@link BatchSelector}, sizing it
+ * from the {@link CostModel} of the batches already run) and returns them; the worker runs them outside the lock.
+ * In {@link BatchingMode#ADAPTIVE} a worker takes a batch the moment it is free, so a lone request never waits and
+ * batches grow only while workers are busy. In
  * {@link BatchingMode#FIXED_DELAY} a worker waits until a full batch is queued or the oldest request has waited the
  * delay <em>since it arrived</em>.
  *
@@ -27,6 +28,8 @@ final class RequestQueue {
   private final Condition changed = lock.newCondition();
   private final ModelConfig config;
   private final BatchSelector selector;
+  /** What batches of this version cost, learned from those it ran; read by the selector. */
+  final CostModel costModel = new CostModel();
   private final long delayNanos;
 
   // Guarded by lock.
@@ -43,7 +46,7 @@ final class RequestQueue {
   RequestQueue(ModelConfig config, dev.serving4j.Ticker ticker) {
     this.config = config;
     this.ticker = ticker;
-    this.selector = new BatchSelector(config);
+    this.selector = new BatchSelector(config, costModel);
     this.delayNanos = config.maxBatchDelay().toNanos();
     int levels = config.priorityLevels();
     this.heads = new Request[levels];

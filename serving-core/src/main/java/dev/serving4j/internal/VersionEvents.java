@@ -39,6 +39,12 @@ public interface VersionEvents {
       long postprocessNanos, boolean failed) {}
 
   /**
+   * A successful batch of {@code size} updated the cost model; the rest is the new fit of its size class (nanoseconds,
+   * nanoseconds per unit of padded cost, nanoseconds, batches seen).
+   */
+  default void costModelUpdated(int size, double fixedNanos, double nanosPerCost, double sigmaNanos, long samples) {}
+
+  /**
    * A request completed. {@code startNanos} is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
    */
   default void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos, Throwable error) {}

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The Micrometer meters of one model version (see {@code docs/metrics.md}). Every meter the hot path touches is
@@ -44,6 +45,8 @@ final class VersionMeters {
   private final Timer postprocess;
   private final DistributionSummary batchSize;
   private final Map<Device, Counter> restarts = new ConcurrentHashMap<>();
+  /** The latest cost-model fit per batch-size class, indexed by log2 of the class's smallest size. */
+  private final AtomicReferenceArray<Fit> fits = new AtomicReferenceArray<>(32);
   private boolean closed; // guarded by this
 
   VersionMeters(MeterLeases leases, VersionView view, boolean percentileHistograms) {
@@ -131,6 +134,49 @@ final class VersionMeters {
     preprocess.record(preprocessNanos, TimeUnit.NANOSECONDS);
     inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
     postprocess.record(postprocessNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The cost model's new fit of the class of a batch of {@code size}: gauges {@code serving4j.costmodel.fixed} and
+   * {@code serving4j.costmodel.per.cost} (seconds) and {@code serving4j.costmodel.samples}, tagged with the class's
+   * sizes, registered the first time the class is seen.
+   */
+  void costModelUpdated(int size, double fixedNanos, double nanosPerCost, long samples) {
+    int c = 31 - Integer.numberOfLeadingZeros(size);
+    Fit fit = fits.get(c);
+    if (fit == null) {
+      fit = registerFit(c);
+    }
+    fit.fixedSeconds = fixedNanos / 1e9;
+    fit.secondsPerCost = nanosPerCost / 1e9;
+    fit.samples = samples;
+  }
+
+  private synchronized Fit registerFit(int c) {
+    Fit fit = fits.get(c);
+    if (fit != null) {
+      return fit;
+    }
+    Fit created = new Fit();
+    String sizes = (1 << c) + "-" + ((1L << (c + 1)) - 1);
+    track(Gauge.builder("serving4j.costmodel.fixed", created, f -> f.fixedSeconds)
+        .description("Learned fixed handler time of a batch in this size class").baseUnit("seconds").tags(tags)
+        .tag("sizes", sizes).register(registry));
+    track(Gauge.builder("serving4j.costmodel.per.cost", created, f -> f.secondsPerCost)
+        .description("Learned handler time per unit of padded cost in this size class").baseUnit("seconds")
+        .tags(tags).tag("sizes", sizes).register(registry));
+    track(Gauge.builder("serving4j.costmodel.samples", created, f -> f.samples)
+        .description("Batches the cost model has learned from in this size class").baseUnit("batches").tags(tags)
+        .tag("sizes", sizes).register(registry));
+    fits.set(c, created);
+    return created;
+  }
+
+  /** One size class's latest fit, read by its gauges. */
+  private static final class Fit {
+    volatile double fixedSeconds;
+    volatile double secondsPerCost;
+    volatile double samples;
   }
 
   void prepared(long nanos) {

@@ -2,9 +2,11 @@ package dev.serving4j.internal.metrics;
 
 import dev.serving4j.Device;
 import dev.serving4j.HandlerMetrics;
+import dev.serving4j.ModelDescription;
 import dev.serving4j.ServingEventListener;
 import dev.serving4j.ServingEventListener.BatchFinished;
 import dev.serving4j.ServingEventListener.BatchStarted;
+import dev.serving4j.ServingEventListener.CostModelUpdated;
 import dev.serving4j.ServingEventListener.RequestFinished;
 import dev.serving4j.ServingEventListener.RequestQueued;
 import dev.serving4j.ServingEventListener.RequestRejected;
@@ -96,6 +98,19 @@ public final class VersionObservers implements VersionEvents {
       listeners.emit(ServingEventListener::batchFinished, new BatchFinished(model, version, workerId, size,
           Duration.ofNanos(preprocessNanos), Duration.ofNanos(inferenceNanos), Duration.ofNanos(postprocessNanos),
           failed));
+    }
+  }
+
+  @Override
+  public void costModelUpdated(int size, double fixedNanos, double nanosPerCost, double sigmaNanos, long samples) {
+    if (meters != null) {
+      meters.costModelUpdated(size, fixedNanos, nanosPerCost, samples);
+    }
+    if (listeners != null) {
+      int low = Integer.highestOneBit(size);
+      ModelDescription.BatchCost fit = new ModelDescription.BatchCost(low, 2 * low - 1, fixedNanos / 1e6,
+          nanosPerCost / 1e6, sigmaNanos / 1e6, samples);
+      listeners.emit(ServingEventListener::costModelUpdated, new CostModelUpdated(model, version, size, fit));
     }
   }
 

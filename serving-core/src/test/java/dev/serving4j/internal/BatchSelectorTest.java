@@ -1,0 +1,187 @@
+package dev.serving4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serving4j.BatchingMode;
+import dev.serving4j.ModelConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch choice from a taught cost model, on hand-built queues: time is a plain number, the model is fed exact
+ * batch times, so every choice is deterministic.
+ */
+class BatchSelectorTest {
+  static final long MS = 1_000_000;
+  static final long NOW = 1_000_000 * MS;
+  static final long NONE = Long.MAX_VALUE;
+  final CostModel model = new CostModel();
+  final List<Request> late = new ArrayList<>();
+  final List<Request> stale = new ArrayList<>();
+
+  /** Teaches the model every size 1..max (three times each, cost 1 per request) with time {@code t(n)} in ms. */
+  private void teach(int max, IntToDoubleFunction t) {
+    for (int round = 0; round < 3; round++) {
+      for (int n = 1; n <= max; n++) {
+        model.record(n, n, (long) (t.applyAsDouble(n) * MS));
+      }
+    }
+  }
+
+  private static Request request(long cost, long deadline) {
+    return new Request("in", "in", new CompletableFuture<>(), NOW, deadline, 0, cost, null);
+  }
+
+  /** One priority level holding {@code requests} in order. */
+  private static Request[] queue(List<Request> requests) {
+    Request previous = null;
+    for (Request r : requests) {
+      r.prev = previous;
+      if (previous != null) {
+        previous.next = r;
+      }
+      previous = r;
+    }
+    return new Request[] {requests.isEmpty() ? null : requests.get(0)};
+  }
+
+  private static List<Request> uniform(int count) {
+    List<Request> rs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rs.add(request(1, NONE));
+    }
+    return rs;
+  }
+
+  private List<Request> select(ModelConfig config, List<Request> queued) {
+    return new BatchSelector(config, model).select(queue(queued), NOW, late, stale);
+  }
+
+  private static ModelConfig config(int maxBatchSize) {
+    return ModelConfig.builder().maxBatchSize(maxBatchSize).build();
+  }
+
+  @Test
+  void withoutSamplesEverythingThatFitsIsTaken() {
+    assertEquals(8, select(config(8), uniform(12)).size());
+  }
+
+  @Test
+  void aLoneRequestIsTakenAtOnceEvenBeforeAnythingIsKnown() {
+    assertEquals(1, select(config(8), uniform(1)).size());
+  }
+
+  @Test
+  void aGpuLikeCostFillsBatches() {
+    teach(8, n -> 8 + 0.5 * n);
+    assertEquals(8, select(config(8), uniform(12)).size());
+    assertEquals(5, select(config(8), uniform(5)).size(), "no waiting to fill: five queued, five taken");
+  }
+
+  @Test
+  void aCpuLikeCostWhosePerItemTimeRisesWithBatchSizeRunsBatchesOfOne() {
+    teach(8, n -> n * 2.0 * (1 + 0.05 * (n - 1)));
+    assertEquals(1, select(config(8), uniform(12)).size());
+  }
+
+  @Test
+  void aPaddingSensitiveCostGroupsSimilarLengths() {
+    for (long cost : new long[] {10, 50}) {
+      for (int n = 1; n <= 8; n++) {
+        for (int i = 0; i < 3; i++) {
+          model.record(n, cost * n, (long) ((0.5 + 0.05 * cost * n) * MS));
+        }
+      }
+    }
+    List<Request> queued = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      queued.add(request(i % 2 == 0 ? 10 : 50, NONE));
+    }
+    List<Request> batch = select(config(8), queued);
+    assertEquals(4, batch.size(), "the four tens, not a ten padded to fifty");
+    assertTrue(batch.stream().allMatch(r -> r.cost == 10));
+  }
+
+  @Test
+  void maxBatchCostStaysAnUpperBound() {
+    teach(8, n -> 8 + 0.5 * n);
+    List<Request> batch = select(ModelConfig.builder().maxBatchSize(8).maxBatchCost(5).build(), uniform(12));
+    assertEquals(5, batch.size());
+  }
+
+  @Test
+  void anUnknownSmallerSizeClassIsExploredWithTheQueueBeforeExploiting() {
+    for (int round = 0; round < 3; round++) {
+      model.record(1, 1, 9 * MS);
+      model.record(8, 8, 12 * MS);
+    }
+    assertEquals(7, select(config(8), uniform(12)).size(), "sizes 4-7 are tried at their largest");
+  }
+
+  @Test
+  void everySixtyFourthChoiceTriesANeighbouringSize() {
+    teach(8, n -> 8 + 0.5 * n);
+    BatchSelector selector = new BatchSelector(config(8), model);
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < BatchSelector.REEXPLORE_EVERY; i++) {
+      sizes.add(selector.select(queue(uniform(12)), NOW, late, stale).size());
+    }
+    assertEquals(List.of(8, 7), sizes.subList(BatchSelector.REEXPLORE_EVERY - 2, BatchSelector.REEXPLORE_EVERY));
+  }
+
+  @Test
+  void theOldestRequestIsKeptWithinItsDeadline() {
+    teach(8, n -> 2 + 1.0 * n);
+    List<Request> queued = uniform(12);
+    queued.set(0, request(1, NOW + 7 * MS));
+    assertEquals(5, select(config(8), queued).size(), "a batch of five takes 7 ms; six would make it late");
+  }
+
+  @Test
+  void fixedDelayModeKeepsItsFullBatches() {
+    teach(8, n -> n * 2.0 * (1 + 0.05 * (n - 1)));
+    ModelConfig fixed = ModelConfig.builder().maxBatchSize(8).batchingMode(BatchingMode.FIXED_DELAY).build();
+    assertEquals(8, select(fixed, uniform(12)).size());
+  }
+
+  @Test
+  void slaModeDropsARequestWithADeadlineItIsPredictedToMiss() {
+    teach(8, n -> 10.0 * n);
+    ModelConfig sla = ModelConfig.builder().maxBatchSize(8).latencyTarget(Duration.ofMillis(50)).build();
+    Request doomed = request(1, NOW + 4 * MS);
+    Request noDeadline = request(1, NONE);
+    List<Request> batch = select(sla, List.of(doomed, noDeadline));
+    assertEquals(List.of(noDeadline), batch);
+    assertEquals(List.of(doomed), late);
+    assertEquals(6 * MS, doomed.predictedMissNanos, 0.01 * MS);
+    assertEquals(10 * MS, doomed.predictedRunNanos, 0.01 * MS);
+  }
+
+  @Test
+  void slaModeNeverDropsARequestWithoutADeadlineEvenWhenItIsAlreadyLate() {
+    teach(8, n -> 10.0 * n);
+    ModelConfig sla = ModelConfig.builder().maxBatchSize(8).latencyTarget(Duration.ofMillis(5)).build();
+    assertEquals(1, select(sla, uniform(1)).size());
+    assertEquals(List.of(), late);
+  }
+
+  @Test
+  void withoutSlaModeNothingIsDroppedBeforeItsDeadline() {
+    teach(8, n -> 10.0 * n);
+    assertEquals(1, select(config(8), List.of(request(1, NOW + 4 * MS))).size());
+    assertEquals(List.of(), late);
+  }
+
+  @Test
+  void slaModeSizesTheBatchForAnswersWithinTheTarget() {
+    teach(8, n -> 8 + 0.5 * n);
+    ModelConfig sla = ModelConfig.builder().maxBatchSize(8).latencyTarget(Duration.ofMillis(10)).build();
+    // 8 + 0.5·k ≤ 10 holds up to k = 4: a bigger batch answers more requests, all of them late.
+    assertEquals(4, select(sla, uniform(12)).size());
+  }
+}
