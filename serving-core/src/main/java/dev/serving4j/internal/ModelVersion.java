@@ -479,8 +479,8 @@ public final class ModelVersion implements VersionView {
   }
 
   void onWorkerReady(Worker w) {
+    events.workerStarted(w.id, w.device); // before register() can return, so listeners see the start first
     firstWorker.complete(null);
-    events.workerStarted(w.id, w.device);
     log.debug("{} worker {} ready on {}", label(), w.id, w.device);
   }
 
