@@ -6,6 +6,7 @@ module dev.serving4j.core {
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
   requires transitive micrometer.core;
+  requires transitive micrometer.observation;
   requires org.slf4j;
 
   exports dev.serving4j;

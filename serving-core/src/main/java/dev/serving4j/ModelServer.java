@@ -14,6 +14,7 @@ import dev.serving4j.spi.Engine;
 import dev.serving4j.spi.EngineProvider;
 import dev.serving4j.spi.EngineSpec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -521,6 +522,7 @@ public final class ModelServer implements AutoCloseable {
     private java.util.function.Predicate<String> handlerClassFilter = name -> true;
     private final Map<String, Supplier<? extends Handler<?, ?>>> handlerAliases = new LinkedHashMap<>();
     private MeterRegistry meterRegistry;
+    private ObservationRegistry observationRegistry;
     private final List<ServingEventListener> listeners = new ArrayList<>();
     private boolean percentileHistograms;
     private long maxLoaded = Long.MAX_VALUE;
@@ -603,6 +605,19 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Traces every request with Micrometer observations (see {@code docs/metrics.md}, "Tracing"): one
+     * {@code serving4j.request} observation per accepted request, child of the observation current on the calling
+     * thread inside {@code predict}, with a {@code serving4j.request.queue} child for its queue wait and a
+     * {@code serving4j.request.run} child for each batch that ran it. Low-cardinality keys: model, version, outcome,
+     * batch size. With micrometer-tracing and an OpenTelemetry bridge each request becomes one trace. Without a
+     * registry nothing is observed and nothing is allocated for it.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      observationRegistry = Objects.requireNonNull(registry, "observationRegistry");
+      return this;
+    }
+
     /** Adds a listener; listeners are called in the order added, and one that throws never breaks serving. */
     public Builder listener(ServingEventListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -618,9 +633,9 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** {@link ServerEvents#NONE} unless a registry or a listener was given. */
+    /** {@link ServerEvents#NONE} unless a registry, a listener or an observation registry was given. */
     private ServerEvents events() {
-      return ServerObservers.create(meterRegistry, listeners, percentileHistograms);
+      return ServerObservers.create(meterRegistry, listeners, percentileHistograms, observationRegistry);
     }
 
     /**

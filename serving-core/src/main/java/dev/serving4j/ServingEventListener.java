@@ -21,6 +21,13 @@ import java.time.Duration;
  * {@link #batchStarted} marks the dispatch of every request in it, and each request's own time in the queue
  * arrives with its end event ({@link RequestFinished#queueWait()}).
  *
+ * <p><b>Pairing.</b> Requests and batches are numbered from 1 within their version. A request's
+ * {@link RequestQueued#requestId()} and {@link RequestFinished#requestId()} match; its
+ * {@link RequestFinished#batchId()} names the last batch that took it, whose {@link BatchStarted#batchId()} and
+ * {@link BatchFinished#batchId()} match. So a listener can rebuild each request's path (queued, started in batch n,
+ * finished) even though the events of one request arrive on different threads. Per-request traces with parents and
+ * children come from {@link ModelServer.Builder#observationRegistry}.
+ *
  * <p>Every accepted request ends with exactly one of {@link #requestSucceeded}, {@link #requestFailed},
  * {@link #requestExpired} or {@link #requestCancelled}; a refused one gets {@link #requestRejected} only.
  */
@@ -92,12 +99,14 @@ public interface ServingEventListener {
   record ModelEvent(String model, String version) {}
 
   /**
-   * A request was queued. One instance per version is reused, since it carries nothing request-specific.
+   * A request was queued.
    *
    * @param model the model's name
    * @param version the model's version
+   * @param requestId the request, numbered from 1 within the version in order of admission; its end event
+   *     ({@link RequestFinished#requestId()}) carries the same number
    */
-  record RequestQueued(String model, String version) {}
+  record RequestQueued(String model, String version, long requestId) {}
 
   /**
    * A request was refused before it was queued.
@@ -113,13 +122,15 @@ public interface ServingEventListener {
    *
    * @param model the model's name
    * @param version the model's version
+   * @param requestId the request, as in its {@link RequestQueued#requestId()}
+   * @param batchId the last batch that took it (a {@link BatchStarted#batchId()}), or 0 when none did
    * @param outcome how it ended
    * @param latency from acceptance to completion
    * @param queueWait from acceptance until a worker took it; equal to {@code latency} when it never reached one
    * @param reachedWorker true when a worker took it (false when it expired or was cancelled while queued)
    * @param error the error it completed with, or null on success
    */
-  record RequestFinished(String model, String version, Outcome outcome, Duration latency, Duration queueWait,
+  record RequestFinished(String model, String version, long requestId, long batchId, Outcome outcome, Duration latency, Duration queueWait,
       boolean reachedWorker, Throwable error) {}
 
   /**
@@ -128,26 +139,29 @@ public interface ServingEventListener {
    * @param model the model's name
    * @param version the model's version
    * @param workerId the worker, unique within the version
+   * @param batchId the batch, numbered from 1 within the version; its {@link BatchFinished} and the
+   *     {@link RequestFinished#batchId()} of the requests it answered carry the same number
    * @param size requests in the batch
    * @param oldestWait how long the batch's oldest request waited in the queue
    */
-  record BatchStarted(String model, String version, int workerId, int size, Duration oldestWait) {}
+  record BatchStarted(String model, String version, int workerId, long batchId, int size, Duration oldestWait) {}
 
   /**
    * A batch left the handler. Stage times are zero for stages that did not run; in a failed batch, the stage that
    * threw reports the time until it threw. When a failed batch is split to isolate the failing item, each re-run
-   * part is reported as a batch of its own.
+   * part is reported as a batch of its own, with a batch id of its own.
    *
    * @param model the model's name
    * @param version the model's version
    * @param workerId the worker, unique within the version
+   * @param batchId the batch, as in its {@link BatchStarted#batchId()}
    * @param size requests in the batch, failed items included
    * @param preprocess time in {@link Handler#preprocess}
    * @param inference time in {@link Handler#inference}
    * @param postprocess time in {@link Handler#postprocess}
    * @param failed true when a stage threw and the whole batch failed (single failed items do not count)
    */
-  record BatchFinished(String model, String version, int workerId, int size, Duration preprocess,
+  record BatchFinished(String model, String version, int workerId, long batchId, int size, Duration preprocess,
       Duration inference, Duration postprocess, boolean failed) {}
 
   /**

@@ -45,10 +45,13 @@ final class BatchRunner {
 
   /** Runs the stages once; completes the batch on success, returns the failure otherwise. */
   private Failure attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
-    version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
+    long batchId = version.batchIds.incrementAndGet();
+    version.events.batchStarted(worker.id, batchId, batch.size(), batch.request(0).arrivalNanos);
     long start = version.resources.ticker.read();
     for (Request r : batch.requests()) {
       r.startNanos = start;
+      r.batchId = batchId;
+      r.trace.batchStarted(batchId, batch.size());
     }
     worker.current(batch);
     ScheduledFuture<?> watchdog = version.resources.timer.schedule(() -> overrun(worker, batch),
@@ -66,15 +69,18 @@ final class BatchRunner {
       List<Object> outputs = handler.postprocess(inferred, batch);
       long t3 = version.resources.ticker.read();
       // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
-      version.onBatchSucceeded(worker, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start, t2 - t1,
-          t3 - t2);
+      version.onBatchSucceeded(worker, batchId, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start,
+          t2 - t1, t3 - t2);
+      traceFinished(batch, null);
       complete(batch, outputs);
       return null;
     } catch (Exception e) {
-      recordFailed(worker, batch, stage, start, t1, t2);
+      recordFailed(worker, batchId, batch, stage, start, t1, t2);
+      traceFinished(batch, e);
       return new Failure(stage, e);
     } catch (Throwable t) {
-      recordFailed(worker, batch, stage, start, t1, t2);
+      recordFailed(worker, batchId, batch, stage, start, t1, t2);
+      traceFinished(batch, t);
       crashed(worker, batch, stage, t);
       throw new Worker.WorkerCrash(t);
     } finally {
@@ -83,12 +89,20 @@ final class BatchRunner {
     }
   }
 
-  private void recordFailed(Worker worker, RunningBatch batch, String stage, long start, long t1, long t2) {
+  /** Ends each request's model-run stage: with its own item failure, the batch's {@code error}, or none. */
+  private static void traceFinished(RunningBatch batch, Throwable error) {
+    for (int i = 0; i < batch.size(); i++) {
+      batch.request(i).trace.batchFinished(batch.isFailed(i) ? batch.failure(i) : error);
+    }
+  }
+
+  private void recordFailed(Worker worker, long batchId, RunningBatch batch, String stage, long start, long t1,
+      long t2) {
     long now = version.resources.ticker.read();
     long pre = stage.equals("preprocess") ? now - start : t1 - start;
     long inf = stage.equals("inference") ? now - t1 : stage.equals("postprocess") ? t2 - t1 : 0;
     long post = stage.equals("postprocess") ? now - t2 : 0;
-    version.onBatchFinished(worker, batch.size(), pre, inf, post, true);
+    version.onBatchFinished(worker, batchId, batch.size(), pre, inf, post, true);
   }
 
   private void isolate(Worker worker, Handler<Object, Object> handler, RunningBatch batch, Failure failure) {

@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -73,6 +74,10 @@ public final class ModelVersion implements VersionView {
   private final Condition drained = drainLock.newCondition();
   private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
   private final AtomicInteger startupFailures = new AtomicInteger();
+  /** Numbers requests (events carry the number, so a listener can pair a request's queued and finished events). */
+  private final AtomicLong requestIds = new AtomicLong();
+  /** Numbers batches; {@link BatchRunner} takes one per run of the handler's stages. */
+  final AtomicLong batchIds = new AtomicLong();
   private volatile ModelConfig current;
   private volatile Handler<Object, Object> scheduling;
   private WorkerContext schedulingContext;
@@ -359,7 +364,9 @@ public final class ModelVersion implements VersionView {
           + (now - arrival) / 1_000_000 + "ms while preparing (timeout " + t.toMillis() + "ms)"));
     }
     RequestFuture future = new RequestFuture(this);
-    Request r = new Request(input, prepared, future, arrival, deadline, priority, cost, key);
+    long id = requestIds.incrementAndGet();
+    Request r = new Request(id, events.traceRequest(id), input, prepared, future, arrival, deadline, priority, cost,
+        key);
     future.bind(r);
     inFlight.incrementAndGet();
     pending.incrementAndGet();
@@ -367,15 +374,17 @@ public final class ModelVersion implements VersionView {
     if (offer != RequestQueue.Offer.ACCEPTED) {
       answered();
       released(r);
-      return reject(switch (offer) {
+      RuntimeException reason = switch (offer) {
         case FULL -> new QueueFullException(label() + ": queue is full (maxQueueSize " + config.maxQueueSize() + ")");
         case LEVEL_FULL -> new QueueFullException(label() + ": queue of priority level " + priority
             + " is full (priorityQueueLimits[" + priority + "] = " + config.queueLimitFor(priority) + ")");
         default -> new ServerClosedException(label() + " is closed or draining");
-      });
+      };
+      r.trace.rejected(reason);
+      return reject(reason);
     }
     stats.accepted.increment();
-    events.accepted();
+    events.accepted(id);
     Multiplexer m = mux;
     if (m != null) {
       lastUsedNanos = now;
@@ -425,7 +434,8 @@ public final class ModelVersion implements VersionView {
     if (e == null) {
       recent.record(end, end - r.arrivalNanos);
     }
-    events.completed(outcome, r.arrivalNanos, r.startNanos, end, e);
+    events.completed(r.id, r.batchId, outcome, r.arrivalNanos, r.startNanos, end, e);
+    r.trace.completed(outcome, e);
     answered();
   }
 
@@ -511,16 +521,18 @@ public final class ModelVersion implements VersionView {
   }
 
   /** A batch succeeded: teaches the cost model its handler time (all three stages), then reports it. */
-  void onBatchSucceeded(Worker w, int size, long paddedCost, long preNanos, long inferNanos, long postNanos) {
+  void onBatchSucceeded(Worker w, long batchId, int size, long paddedCost, long preNanos, long inferNanos,
+      long postNanos) {
     CostModel.Line fit = queue.costModel.record(size, paddedCost, preNanos + inferNanos + postNanos);
-    onBatchFinished(w, size, preNanos, inferNanos, postNanos, false);
+    onBatchFinished(w, batchId, size, preNanos, inferNanos, postNanos, false);
     events.costModelUpdated(size, fit.a(), fit.b(), fit.sigma(), fit.samples());
   }
 
-  void onBatchFinished(Worker w, int size, long preNanos, long inferNanos, long postNanos, boolean failed) {
+  void onBatchFinished(Worker w, long batchId, int size, long preNanos, long inferNanos, long postNanos,
+      boolean failed) {
     stats.batches.increment();
     stats.batchedRequests.add(size);
-    events.batchFinished(w.id, size, preNanos, inferNanos, postNanos, failed);
+    events.batchFinished(w.id, batchId, size, preNanos, inferNanos, postNanos, failed);
   }
 
   @Override

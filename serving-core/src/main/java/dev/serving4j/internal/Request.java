@@ -9,6 +9,10 @@ import java.util.concurrent.ScheduledFuture;
  * are guarded by the queue's lock.
  */
 final class Request {
+  /** Unique and increasing within the version, so events about this request can be paired. */
+  final long id;
+  /** Its trace; {@link RequestTrace#NONE} when the server traces nothing. */
+  final RequestTrace trace;
   final Object input;
   /** What the handler's {@code prepare} made of the input on the caller's thread (the input itself without one). */
   final Object prepared;
@@ -38,10 +42,14 @@ final class Request {
   volatile boolean queued;
 
   volatile long startNanos;
+  /** The last batch that took this request (0 before any); batches are numbered within the version. */
+  volatile long batchId;
   volatile ScheduledFuture<?> expiry;
 
-  Request(Object input, Object prepared, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos,
+  Request(long id, RequestTrace trace, Object input, Object prepared, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos,
       int level, long cost, Object key) {
+    this.id = id;
+    this.trace = trace;
     this.input = input;
     this.prepared = prepared;
     this.future = future;

@@ -19,8 +19,16 @@ public interface VersionEvents {
     CANCELLED
   }
 
-  /** A request was queued. */
-  default void accepted() {}
+  /**
+   * Starts tracing request {@code requestId} on its caller's thread, just before it is offered to the queue;
+   * {@link RequestTrace#NONE} when nothing traces (no allocation then).
+   */
+  default RequestTrace traceRequest(long requestId) {
+    return RequestTrace.NONE;
+  }
+
+  /** Request {@code requestId} (unique and increasing within the version) was queued. */
+  default void accepted(long requestId) {}
 
   /** A request's {@code Handler.prepare} ran on its caller's thread for {@code nanos}; {@code failed} if it threw. */
   default void prepared(long nanos, boolean failed) {}
@@ -31,11 +39,14 @@ public interface VersionEvents {
   /** A request was refused at the door (queue full or closed); it was never queued. */
   default void rejected(Throwable reason) {}
 
-  /** A batch of {@code size} requests was handed to a worker; {@code oldestArrivalNanos} is its oldest request's arrival. */
-  default void batchStarted(int workerId, int size, long oldestArrivalNanos) {}
+  /**
+   * Batch {@code batchId} (unique and increasing within the version) of {@code size} requests was handed to a worker;
+   * {@code oldestArrivalNanos} is its oldest request's arrival.
+   */
+  default void batchStarted(int workerId, long batchId, int size, long oldestArrivalNanos) {}
 
   /** A batch finished (stage times are 0 for stages that did not run); {@code failed} when the whole batch failed. */
-  default void batchFinished(int workerId, int size, long preprocessNanos, long inferenceNanos,
+  default void batchFinished(int workerId, long batchId, int size, long preprocessNanos, long inferenceNanos,
       long postprocessNanos, boolean failed) {}
 
   /**
@@ -45,9 +56,11 @@ public interface VersionEvents {
   default void costModelUpdated(int size, double fixedNanos, double nanosPerCost, double sigmaNanos, long samples) {}
 
   /**
-   * A request completed. {@code startNanos} is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
+   * Request {@code requestId} completed; {@code batchId} is the last batch that ran it, 0 if none. {@code startNanos}
+   * is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
    */
-  default void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos, Throwable error) {}
+  default void completed(long requestId, long batchId, Outcome outcome, long arrivalNanos, long startNanos,
+      long endNanos, Throwable error) {}
 
   /** A worker became ready. */
   default void workerStarted(int workerId, Device device) {}

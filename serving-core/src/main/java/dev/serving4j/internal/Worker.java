@@ -155,7 +155,7 @@ final class Worker implements Runnable {
         throw new dev.serving4j.HandlerException(version.label() + ": warm-up input " + i + " from warmupInputs() is "
             + (input == null ? "null" : "a " + input.getClass().getName()) + ", not a " + version.inputType().getName());
       }
-      requests.add(new Request(input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
+      requests.add(new Request(0, RequestTrace.NONE, input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
           System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
     }
     RunningBatch batch = new RunningBatch(requests);

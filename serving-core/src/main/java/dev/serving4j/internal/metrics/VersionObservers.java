@@ -11,13 +11,15 @@ import dev.serving4j.ServingEventListener.RequestFinished;
 import dev.serving4j.ServingEventListener.RequestQueued;
 import dev.serving4j.ServingEventListener.RequestRejected;
 import dev.serving4j.ServingEventListener.WorkerEvent;
+import dev.serving4j.internal.RequestTrace;
 import dev.serving4j.internal.VersionEvents;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
 /**
- * What one version reports, fanned out to its meters (when the server has a registry) and to the server's
- * listeners (when it has any). Either part may be null; event records are built only when there are listeners.
+ * What one version reports, fanned out to its meters (when the server has a registry), to the server's listeners
+ * (when it has any) and to per-request observations (when it has an observation registry). Any part may be null;
+ * event records are built only when there are listeners, observations only when there is an observation registry.
  */
 public final class VersionObservers implements VersionEvents {
   /** The public outcome of each internal one, by ordinal (the two enums list the same names in the same order). */
@@ -28,15 +30,16 @@ public final class VersionObservers implements VersionEvents {
   private final VersionMeters meters;
   private final GuardedListeners listeners;
   private final HandlerMetrics handlerMetrics;
-  private final RequestQueued queued;
+  private final VersionTracing tracing;
 
-  VersionObservers(String model, String version, VersionMeters meters, GuardedListeners listeners) {
+  VersionObservers(String model, String version, VersionMeters meters, GuardedListeners listeners,
+      VersionTracing tracing) {
     this.model = model;
     this.version = version;
     this.meters = meters;
     this.listeners = listeners;
     this.handlerMetrics = meters == null ? HandlerMetrics.NOOP : new TaggedHandlerMetrics(meters);
-    this.queued = new RequestQueued(model, version);
+    this.tracing = tracing;
   }
 
   /**
@@ -49,9 +52,14 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
-  public void accepted() {
+  public RequestTrace traceRequest(long requestId) {
+    return tracing == null ? RequestTrace.NONE : tracing.start(requestId);
+  }
+
+  @Override
+  public void accepted(long requestId) {
     if (listeners != null) {
-      listeners.emit(ServingEventListener::requestQueued, queued);
+      listeners.emit(ServingEventListener::requestQueued, new RequestQueued(model, version, requestId));
     }
   }
 
@@ -80,22 +88,22 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
-  public void batchStarted(int workerId, int size, long oldestArrivalNanos) {
+  public void batchStarted(int workerId, long batchId, int size, long oldestArrivalNanos) {
     if (listeners != null) {
       Duration oldestWait = Duration.ofNanos(System.nanoTime() - oldestArrivalNanos);
-      listeners.emit(ServingEventListener::batchStarted, new BatchStarted(model, version, workerId, size,
+      listeners.emit(ServingEventListener::batchStarted, new BatchStarted(model, version, workerId, batchId, size,
           oldestWait));
     }
   }
 
   @Override
-  public void batchFinished(int workerId, int size, long preprocessNanos, long inferenceNanos,
+  public void batchFinished(int workerId, long batchId, int size, long preprocessNanos, long inferenceNanos,
       long postprocessNanos, boolean failed) {
     if (meters != null) {
       meters.batchFinished(size, preprocessNanos, inferenceNanos, postprocessNanos, failed);
     }
     if (listeners != null) {
-      listeners.emit(ServingEventListener::batchFinished, new BatchFinished(model, version, workerId, size,
+      listeners.emit(ServingEventListener::batchFinished, new BatchFinished(model, version, workerId, batchId, size,
           Duration.ofNanos(preprocessNanos), Duration.ofNanos(inferenceNanos), Duration.ofNanos(postprocessNanos),
           failed));
     }
@@ -115,14 +123,14 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
-  public void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos,
-      Throwable error) {
+  public void completed(long requestId, long batchId, Outcome outcome, long arrivalNanos, long startNanos,
+      long endNanos, Throwable error) {
     if (meters != null) {
       meters.completed(outcome, arrivalNanos, startNanos, endNanos);
     }
     if (listeners != null) {
       boolean ran = startNanos != 0;
-      RequestFinished e = new RequestFinished(model, version, OUTCOMES[outcome.ordinal()],
+      RequestFinished e = new RequestFinished(model, version, requestId, batchId, OUTCOMES[outcome.ordinal()],
           Duration.ofNanos(endNanos - arrivalNanos), Duration.ofNanos((ran ? startNanos : endNanos) - arrivalNanos),
           ran, error);
       listeners.emit(endMethod(outcome), e);
