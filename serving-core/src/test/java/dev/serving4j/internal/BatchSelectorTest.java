@@ -34,7 +34,7 @@ class BatchSelectorTest {
   }
 
   private static Request request(long cost, long deadline) {
-    return new Request("in", "in", new CompletableFuture<>(), NOW, deadline, 0, cost, null);
+    return new Request(0, RequestTrace.NONE, "in", "in", new CompletableFuture<>(), NOW, deadline, 0, cost, null);
   }
 
   /** One priority level holding {@code requests} in order. */
