@@ -26,7 +26,11 @@ final class ObservedRequest implements RequestTrace {
   ObservedRequest(VersionTracing tracing, Observation request) {
     this.tracing = tracing;
     this.request = request;
-    stage.set(tracing.observation(VersionTracing.QUEUE, request).start());
+    // On the caller's thread a tracer prefers the span in scope (the caller's) to the declared parent, so the queue
+    // wait starts inside the request's scope; the scope is closed at once and never leaves this thread.
+    try (Observation.Scope scope = request.openScope()) {
+      stage.set(tracing.observation(VersionTracing.QUEUE, request).start());
+    }
   }
 
   @Override

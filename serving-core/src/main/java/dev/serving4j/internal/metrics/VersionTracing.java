@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * spans.
  *
  * <p>Observations are started and stopped on whichever thread reaches the moment (caller, worker, timer), always with
- * an explicit parent: no scope is opened, so no thread-local state leaks onto worker threads. Children start at the
+ * an explicit parent. The only scope opened is the request's, on the caller's thread, for the instant its queue wait
+ * starts (a tracer would otherwise parent that child to the caller's span in scope); none is opened on worker or
+ * timer threads, so no thread-local state leaks onto them. Children start at the
  * real moments (the queue wait at admission, the run at batch start) because observations cannot be backdated.
  */
 final class VersionTracing {
