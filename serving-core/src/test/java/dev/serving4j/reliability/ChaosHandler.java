@@ -16,17 +16,26 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A handler that injects the faults each request asks for, in the stage it names: whole-batch exceptions in each
- * stage, per-item failures, slow batches, hangs past the inference timeout and {@link Error}s that kill the worker.
+ * stage, per-item failures, malformed results (more outputs than items, or a null entry), slow batches,
+ * hangs past the inference timeout and {@link Error}s that kill the worker. A batch whose first id is odd answers
+ * with the short result shape (one entry per item not failed), the others with one entry per item.
  * Initialization is slow or fails on its own, decided by the seed and the instance's number, so a run is replayed
  * exactly by its seed (only the thread interleaving differs).
  *
  * <p>The answer to request {@code id} is {@code "out-" + id}, and {@link Chaos#delivered} counts, per id, how often
- * a batch holding it ran to the end of postprocess: a request answered twice would show up there.
+ * a batch holding it ran to the end of postprocess with an answer serving4j will use (a well-formed result, a
+ * non-null entry, on a thread the inference-timeout watchdog has not interrupted): a request answered twice would
+ * show up there.
  */
 final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
   /** What a request asks the handler to do to its batch. */
   enum Fault {
-    NONE, ITEM_FAIL, THROW_PREPROCESS, THROW_INFERENCE, THROW_POSTPROCESS, SLOW, HANG, CRASH
+    NONE, ITEM_FAIL, THROW_PREPROCESS, THROW_INFERENCE, THROW_POSTPROCESS, MALFORMED, NULL_OUTPUT, SLOW, HANG, CRASH;
+
+    /** True for a request that asks for nothing that should fail it: whatever fails it is a neighbour's fault. */
+    boolean innocent() {
+      return this == NONE || this == SLOW;
+    }
   }
 
   /** One request: its id (an index into the test's arrays) and its fault. */
@@ -145,13 +154,30 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
       inject(Fault.THROW_POSTPROCESS);
       throw new IOException("chaos: postprocess failed on purpose");
     }
-    List<String> out = new ArrayList<>(batch.size());
+    boolean malformed = first(batch, Fault.MALFORMED) >= 0;
+    // Short shape only when well-formed: a short list plus one could have the length of the full one.
+    boolean shortShape = !malformed && batch.input(0).id() % 2 == 1;
+    boolean used = !malformed && !Thread.currentThread().isInterrupted();
+    List<String> out = new ArrayList<>(batch.size() + 1);
     for (int i = 0; i < batch.size(); i++) {
-      int id = batch.input(i).id();
-      out.add("out-" + id);
-      if (!batch.isFailed(i)) {
-        chaos.delivered.incrementAndGet(id);
+      Call call = batch.input(i);
+      if (batch.isFailed(i)) {
+        if (!shortShape) {
+          out.add(null);
+        }
+      } else if (call.fault() == Fault.NULL_OUTPUT) {
+        inject(Fault.NULL_OUTPUT);
+        out.add(null);
+      } else {
+        out.add("out-" + call.id());
+        if (used) {
+          chaos.delivered.incrementAndGet(call.id());
+        }
       }
+    }
+    if (malformed) {
+      inject(Fault.MALFORMED);
+      out.add("chaos: one output too many on purpose");
     }
     return out;
   }
