@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * an idempotent model each request of a batch of two or more goes back to the front of the queue once and runs
  * alone (like a crash retry): only the one that hangs times out again, and then fails with
  * {@link InferenceTimeoutException}. Otherwise the batch's requests fail with it at once. The watchdog and the
- * worker race to {@link RunningBatch#settle} the batch; the stuck thread's late result is discarded.
+ * worker race to {@link RunningBatch#settle} the batch; the stuck thread's late result is discarded, and since the
+ * worker is retired before that race, the loser never takes another batch.
  */
 final class BatchRunner {
   private final ModelVersion version;
@@ -240,7 +241,13 @@ final class BatchRunner {
 
   /** The watchdog: the batch overran the inference timeout (see the class comment). Runs on the server's timer. */
   private void overrun(Worker worker, RunningBatch batch) {
-    if (worker.currentBatch() != batch || !batch.settle()) {
+    if (worker.currentBatch() != batch) {
+      return;
+    }
+    // Retire first: a stuck thread that then loses the race to settle must find itself stopped, not take another
+    // batch. A worker that wins it finished right at the timeout; it answers this batch and stops.
+    version.pool.replace(worker);
+    if (!batch.settle()) {
       return;
     }
     InferenceTimeoutException error = new InferenceTimeoutException(version.label() + ": batch of " + batch.size()
@@ -262,10 +269,10 @@ final class BatchRunner {
         r.future.completeExceptionally(error);
       }
     }
-    version.pool.replace(worker);
+    // Interrupt before requeueing: a handler that checks its interrupt flag sees it before anyone re-runs them.
+    worker.interrupt();
     if (!retry.isEmpty() && !version.queue.requeue(retry)) {
       retry.forEach(r -> r.future.completeExceptionally(error));
     }
-    worker.interrupt();
   }
 }

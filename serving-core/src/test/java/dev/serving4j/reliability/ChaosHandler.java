@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.LongAdder;
  * exactly by its seed (only the thread interleaving differs).
  *
  * <p>The answer to request {@code id} is {@code "out-" + id}, and {@link Chaos#delivered} counts, per id, how often
- * a batch holding it ran to the end of postprocess with an answer serving4j will use (a well-formed result, a
- * non-null entry, on a thread the inference-timeout watchdog has not interrupted): a request answered twice would
- * show up there.
+ * a batch holding it ran to the end of postprocess with an answer for it (in a well-formed result, not null): a
+ * request answered twice would show up there. One run may legitimately be discarded: when the inference-timeout
+ * watchdog takes a batch that finished just as it fired, the worker is retired and the requests run again. An
+ * instance closed without crashing during the storm was retired that way, so on close it records its last batch's
+ * ids in {@link Chaos#discarded}.
  */
 final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
   /** What a request asks the handler to do to its batch. */
@@ -55,6 +57,8 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
     final long seed;
     final long hangMillis;
     final AtomicIntegerArray delivered;
+    /** Per id: answers given by an instance that was then retired, which serving4j may have discarded. */
+    final AtomicIntegerArray discarded;
     final Map<Fault, LongAdder> injected = new EnumMap<>(Fault.class);
     final LongAdder slowInitializations = new LongAdder();
     final LongAdder failedInitializations = new LongAdder();
@@ -66,6 +70,7 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
       this.seed = seed;
       this.hangMillis = hangMillis;
       this.delivered = new AtomicIntegerArray(requests);
+      this.discarded = new AtomicIntegerArray(requests);
       for (Fault f : Fault.values()) {
         injected.put(f, new LongAdder());
       }
@@ -85,9 +90,17 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
   }
 
   private final Chaos chaos;
+  /** Ids this instance answered in its latest batch (worker thread only). */
+  private final List<Integer> lastDelivered = new ArrayList<>();
 
   ChaosHandler(Chaos chaos) {
     this.chaos = chaos;
+  }
+
+  /** Closed after a crash (its latest batch answered nobody), a retirement, or at the end. */
+  @Override
+  public void close() {
+    lastDelivered.forEach(chaos.discarded::incrementAndGet);
   }
 
   @Override
@@ -114,6 +127,7 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
 
   @Override
   public Object preprocess(Batch<Call> batch) throws IOException {
+    lastDelivered.clear();
     if (first(batch, Fault.THROW_PREPROCESS) >= 0) {
       inject(Fault.THROW_PREPROCESS);
       throw new IOException("chaos: preprocess failed on purpose");
@@ -157,7 +171,6 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
     boolean malformed = first(batch, Fault.MALFORMED) >= 0;
     // Short shape only when well-formed: a short list plus one could have the length of the full one.
     boolean shortShape = !malformed && batch.input(0).id() % 2 == 1;
-    boolean used = !malformed && !Thread.currentThread().isInterrupted();
     List<String> out = new ArrayList<>(batch.size() + 1);
     for (int i = 0; i < batch.size(); i++) {
       Call call = batch.input(i);
@@ -170,8 +183,9 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
         out.add(null);
       } else {
         out.add("out-" + call.id());
-        if (used) {
+        if (!malformed) {
           chaos.delivered.incrementAndGet(call.id());
+          lastDelivered.add(call.id());
         }
       }
     }
