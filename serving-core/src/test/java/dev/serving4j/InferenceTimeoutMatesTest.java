@@ -63,6 +63,23 @@ class InferenceTimeoutMatesTest {
     }
   }
 
+  @Test
+  void aMateLeftAloneBecauseTheHangingRequestWasCancelledRunsAgainInsteadOfTimingOut() throws Exception {
+    server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 8, "inferenceTimeout", "200ms")));
+    probe.close();
+    CompletableFuture<String> first = server.predict("m", "first");
+    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
+    CompletableFuture<String> hang = server.predict("m", "hang");
+    CompletableFuture<String> mate = server.predict("m", "mate");
+    probe.entered = new CountDownLatch(1);
+    probe.open();
+    assertEquals("v1:first", first.get(10, TimeUnit.SECONDS));
+    assertTrue(probe.entered.await(10, TimeUnit.SECONDS), "[hang, mate] started");
+    hang.cancel(true);
+    assertEquals("v1:mate", mate.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("hang", "mate"), probe.batches.get(1));
+  }
+
   /** One worker, held on "first" while {@code ok-0..ok-6} with "hang" at index 3 queue up as one batch. */
   private List<CompletableFuture<String>> sevenBehindAHold(boolean idempotent) {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 8, "inferenceTimeout", "200ms",

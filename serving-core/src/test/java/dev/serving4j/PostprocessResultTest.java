@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a handler's {@code postprocess} may return, and what a malformed result costs: the result shapes of the
  * {@link Batch#fail} contract, a wrong-sized or null list (isolated like a thrown exception), and a null entry
- * (fails its item alone). Each test holds the worker on a first request so the rest queue up and run as one batch.
+ * (fails its item alone); and that a request takes the blame for a failed batch only after failing alone. Each test holds the worker on a first request so the rest queue up and run as one batch.
  */
 class PostprocessResultTest {
   @TempDir Path dir;
@@ -113,6 +113,14 @@ class PostprocessResultTest {
     assertEquals(2, script.batches.size(), "no bisection: the hold, then one batch");
   }
 
+  @Test
+  void aLoneSurvivorOfAFailedBatchRunsAgainAloneInsteadOfTakingTheBlame() throws Exception {
+    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "fail-bomb", "ok-1");
+    assertOwnFailure(batch.get(0), "fail-bomb");
+    assertEquals("out-ok-1", batch.get(1).get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("ok-1"), script.batches.get(2), "ok-1 ran once more, alone");
+  }
+
   private static void assertOwnFailure(CompletableFuture<String> f, String input) {
     Throwable e = cause(f);
     assertInstanceOf(InvalidInputException.class, e);
@@ -141,7 +149,8 @@ class PostprocessResultTest {
 
   /**
    * Answers {@code "out-" + input}. "hold" waits at the gate; "fail-*" is failed with {@link Batch#fail}; "extra"
-   * adds one output too many to its batch's result, "null-list" makes it null, "null" returns null as its entry.
+   * adds one output too many to its batch's result, "null-list" makes it null, "null" returns null as its entry;
+   * inference throws for a batch holding "fail-bomb".
    */
   static final class Shaped implements Handler<String, String> {
     /** Shared by the instances of one test. */
@@ -183,6 +192,9 @@ class PostprocessResultTest {
 
     @Override
     public Object inference(Object preprocessed, Batch<String> batch) {
+      if (batch.inputs().contains("fail-bomb")) {
+        throw new IllegalStateException("the failed item broke the whole batch");
+      }
       return null;
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Failure isolation.</b> When a stage throws for the whole batch, or postprocess returns a malformed result,
  * the batch is split in halves and each half is run again, recursively, until the failing request(s) are alone;
  * healthy batch-mates succeed. A batch of n with one poison request costs at most 2·log2(n) extra runs; with every
- * request poisonous at most 2(n-1). Switched off by {@code failureIsolation=false}; never applied after a crash.
+ * request poisonous at most 2(n-1). A request is failed with a batch's failure only when it ran alone. Switched off
+ * by {@code failureIsolation=false}; never applied after a crash.
  * If the worker is asked to stop mid-isolation, the halves not yet run go back to the queue for another worker.
  *
  * <p><b>Crashes.</b> An {@link Error} from a stage means the handler is no longer trusted: the worker restarts.
@@ -31,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Timeouts.</b> A watchdog on the server's timer fires if the stages overrun the inference timeout: it
  * retires the worker, starts a replacement and interrupts the stuck thread. Which request hangs is unknown, so for
- * an idempotent model each request of a batch of two or more goes back to the front of the queue once and runs
- * alone (like a crash retry): only the one that hangs times out again, and then fails with
+ * an idempotent model each unanswered request of a batch of two or more goes back to the front of the queue once
+ * and runs alone (like a crash retry): only the one that hangs times out again, and then fails with
  * {@link InferenceTimeoutException}. Otherwise the batch's requests fail with it at once. The watchdog and the
  * worker race to {@link RunningBatch#settle} the batch; the stuck thread's late result is discarded, and since the
  * worker is retired before that race, the loser never takes another batch.
@@ -126,13 +127,15 @@ final class BatchRunner {
         live.add(r);
       }
     }
-    if (!version.config.failureIsolation() || live.size() <= 1) {
+    // Only a request that failed alone is known to be the cause: a lone survivor of a larger batch (its mates
+    // failed by the handler, cancelled or expired meanwhile) runs once more, alone.
+    if (!version.config.failureIsolation() || batch.size() == 1 || live.isEmpty()) {
       live.forEach(r -> r.future.completeExceptionally(failure));
       return;
     }
     int mid = live.size() / 2;
-    List<List<Request>> halves = List.of(new ArrayList<>(live.subList(0, mid)),
-        new ArrayList<>(live.subList(mid, live.size())));
+    List<List<Request>> halves = live.size() == 1 ? List.of(live)
+        : List.of(new ArrayList<>(live.subList(0, mid)), new ArrayList<>(live.subList(mid, live.size())));
     for (int h = 0; h < halves.size(); h++) {
       if (worker.stopRequested()) {
         giveBack(halves.get(h), failure); // retired, scaled down or closing: another worker bisects them
@@ -259,7 +262,7 @@ final class BatchRunner {
         live.add(r);
       }
     }
-    boolean rerun = version.config.idempotent() && live.size() > 1;
+    boolean rerun = version.config.idempotent() && batch.size() > 1; // alone, a request is the one that hangs
     List<Request> retry = new ArrayList<>();
     for (Request r : live) {
       if (rerun && r.deaths++ == 0) {
