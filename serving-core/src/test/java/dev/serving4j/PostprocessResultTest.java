@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a handler's {@code postprocess} may return, and what a malformed result costs: the result shapes of the
  * {@link Batch#fail} contract, a wrong-sized or null list (isolated like a thrown exception), and a null entry
- * (fails its item alone); and that a request takes the blame for a failed batch only after failing alone. Each test holds the worker on a first request so the rest queue up and run as one batch.
+ * (fails its item alone); and that a request takes the blame for a failed batch only after failing alone. Each
+ * test holds the worker on a first request so the rest queue up and run as one batch.
  */
 class PostprocessResultTest {
   @TempDir Path dir;

@@ -118,24 +118,14 @@ final class BatchRunner {
 
   private void isolate(Worker worker, Handler<Object, Object> handler, RunningBatch batch,
       HandlerException failure) {
-    List<Request> live = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Request r = batch.request(i);
-      if (batch.isFailed(i)) {
-        r.future.completeExceptionally(itemFailure(i, batch.failure(i)));
-      } else if (!r.isDone()) {
-        live.add(r);
-      }
-    }
+    List<Request> live = answerFailedItems(batch);
     // Only a request that failed alone is known to be the cause: a lone survivor of a larger batch (its mates
     // failed by the handler, cancelled or expired meanwhile) runs once more, alone.
     if (!version.config.failureIsolation() || batch.size() == 1 || live.isEmpty()) {
       live.forEach(r -> r.future.completeExceptionally(failure));
       return;
     }
-    int mid = live.size() / 2;
-    List<List<Request>> halves = live.size() == 1 ? List.of(live)
-        : List.of(new ArrayList<>(live.subList(0, mid)), new ArrayList<>(live.subList(mid, live.size())));
+    List<List<Request>> halves = halves(live);
     for (int h = 0; h < halves.size(); h++) {
       if (worker.stopRequested()) {
         giveBack(halves.get(h), failure); // retired, scaled down or closing: another worker bisects them
@@ -151,12 +141,32 @@ final class BatchRunner {
         // The worker died mid-isolation: the halves not yet run never reached the handler; give them back.
         WorkerFailedException died = new WorkerFailedException(version.label() + ": the worker died and the "
             + "version is closing", crash.getCause());
-        for (int rest = h + 1; rest < halves.size(); rest++) {
-          giveBack(halves.get(rest), died);
-        }
+        halves.subList(h + 1, halves.size()).forEach(rest -> giveBack(rest, died));
         throw crash;
       }
     }
+  }
+
+  /** Fails the items the handler failed, with their own causes; returns the requests still unanswered. */
+  private List<Request> answerFailedItems(RunningBatch batch) {
+    List<Request> live = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Request r = batch.request(i);
+      if (batch.isFailed(i)) {
+        r.future.completeExceptionally(itemFailure(i, batch.failure(i)));
+      } else if (!r.isDone()) {
+        live.add(r);
+      }
+    }
+    return live;
+  }
+
+  private static List<List<Request>> halves(List<Request> live) {
+    if (live.size() == 1) {
+      return List.of(live);
+    }
+    int mid = live.size() / 2;
+    return List.of(new ArrayList<>(live.subList(0, mid)), new ArrayList<>(live.subList(mid, live.size())));
   }
 
   /** Requeues requests that have not run (no death counted); fails them with {@code orElse} if the queue is closed. */

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * callers cancel requests, set short deadlines and mix priorities. Every future must complete exactly once with its
  * own answer or a typed error, the server's counts must add up, it must serve cleanly afterwards and leave no thread
  * behind when closed. With failure isolation on, no innocent request (one that asked for no fault, no cancel and no
- * deadline) may fail because of its batch-mates: it gets its answer unless the version had no worker able to start. {@link Variant} says which faults run.
+ * deadline) may fail because of its batch-mates: it gets its answer unless the version had no worker able to
+ * start. {@link Variant} says which faults run.
  *
  * <p>CI size 10,000 requests; full size ({@code -Dserving4j.reliability.full=true}) 100,000. The seed is printed;
  * {@code -Dserving4j.reliability.seed=N} replays the same plan of faults, cancellations and deadlines.
