@@ -1,7 +1,5 @@
 package dev.serving4j.onnx;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.serving4j.Batch;
 import dev.serving4j.Handler;
 import dev.serving4j.HandlerContext;
@@ -38,7 +36,7 @@ import java.util.Map;
  */
 public final class EmbeddingHandler implements Handler<String, float[]> {
   private OnnxModel model;
-  private HuggingFaceTokenizer tokenizer;
+  private TextTokenizer tokenizer;
   private String output;
   private boolean normalize;
   private boolean typeIds;
@@ -53,6 +51,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
    *
    * @throws InvalidConfigException when a property is invalid, the tokenizer is missing, or the model does not look
    *     like a sentence-transformer
+   * @throws MissingDependencyException when {@code ai.djl.huggingface:tokenizers} is not on the class path
    */
   @Override
   public void initialize(HandlerContext context) throws IOException {
@@ -72,6 +71,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
           + " (handler property 'tokenizer')");
     }
+    tokenizer = TextTokenizer.open(file, maxLength, context.modelName()); // before the model: fails fast without it
     model = context.loadModel(OnnxModel.class);
     model.publishLiveTensors(context);
     requireInput("input_ids");
@@ -84,8 +84,6 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("output '" + output + "' of model " + model.modelName() + " must be float32 "
           + "[batch, sequence, hidden] or [batch, hidden]; outputs are " + model.outputs().values());
     }
-    tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("padding", "false", "truncation", "true",
-        "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true"));
   }
 
   private void requireInput(String name) {
@@ -106,7 +104,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
    * it as the request's cost. Callable from any thread once initialized.
    */
   public int tokenCount(String text) {
-    return text == null || text.isBlank() ? 0 : tokenizer.encode(text).getIds().length;
+    return text == null || text.isBlank() ? 0 : tokenizer.encode(text).ids().length;
   }
 
   /**
@@ -136,11 +134,11 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
             + " is " + (text == null ? "null" : "empty") + "; the embedding handler needs non-blank text"));
         continue;
       }
-      Encoding enc = tokenizer.encode(text);
-      long[] tokenIds = enc.getIds();
+      TextTokenizer.Tokens enc = tokenizer.encode(text);
+      long[] tokenIds = enc.ids();
       items.add(i);
       ids.add(Tensor.of(tokenIds, 1, tokenIds.length));
-      types.add(Tensor.of(enc.getTypeIds(), 1, tokenIds.length));
+      types.add(Tensor.of(enc.typeIds(), 1, tokenIds.length));
     }
     if (items.isEmpty()) {
       return new Prepared(items, null, Map.of());
