@@ -12,6 +12,7 @@ import dev.serving4j.ServingException;
 public class MissingDependencyException extends ServingException {
   private static final long serialVersionUID = 1L;
 
+  /** The missing artifact, {@code groupId:artifactId}. */
   private final String artifact;
 
   /**
