@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>{@code
  * DataStream<Prediction<String, float[]>> vectors = AsyncPredict
- *     .model(ArchiveSource.path("/models/minilm.s4j"), Types.PRIMITIVE_ARRAY(Types.FLOAT))
+ *     .model(ArchiveSource.path("/models/minilm.s4j"), float[].class)
  *     .capacity(64)
  *     .timeout(Duration.ofSeconds(30))
  *     .onFailure(FailurePolicy.EMIT_ERROR)
