@@ -17,8 +17,10 @@ import org.apache.flink.table.functions.FunctionContext;
  * {@code ML_PREDICT}'s async function for a serving4j model: one row, one {@code predict} call, on the
  * TaskManager's shared server (as {@link ServingAsyncFunction} does for a DataStream). A failed prediction fails
  * the query with the serving4j exception: SQL has no per-row error channel here.
+ *
+ * <p>Public only because the planner's generated code must reach it; created by {@link ServingModelProviderFactory}.
  */
-final class ServingPredictFunction extends AsyncPredictFunction {
+public final class ServingPredictFunction extends AsyncPredictFunction {
   private static final long serialVersionUID = 1L;
   private static final Path ARCHIVE_CACHE = Path.of(System.getProperty("java.io.tmpdir"), "serving4j-flink");
 
@@ -41,6 +43,7 @@ final class ServingPredictFunction extends AsyncPredictFunction {
     this.mapping = mapping;
   }
 
+  /** Takes a lease on the TaskManager's shared server for the model's archive. */
   @Override
   public void open(FunctionContext context) {
     lease = SharedServers.acquire(source, overrides, context.getUserCodeClassLoader(), ARCHIVE_CACHE);
@@ -49,12 +52,14 @@ final class ServingPredictFunction extends AsyncPredictFunction {
     FlinkMetrics.mirror(lease.meters(), lease.identity().name(), group.addGroup("server"));
   }
 
+  /** Predicts one row; the future fails with the serving4j exception when the prediction does. */
   @Override
   public CompletableFuture<Collection<RowData>> asyncPredict(RowData features) {
     return lease.predict(mapping.input(features), options)
         .thenApply(result -> List.of(mapping.output(result)));
   }
 
+  /** Releases the lease; the last one closes the server. */
   @Override
   public void close() {
     if (lease != null) {
