@@ -72,9 +72,9 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
 
   @Override
   public void asyncInvoke(I input, ResultFuture<Prediction<I, O>> result) {
-    CompletableFuture<O> call = lease.predict(input, options);
-    pending.put(result, call);
-    call.whenComplete((output, error) -> {
+    CompletableFuture<O> future = lease.predict(input, options);
+    pending.put(result, future);
+    future.whenComplete((output, error) -> {
       pending.remove(result);
       if (error == null) {
         succeeded.inc();
@@ -88,12 +88,12 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
   /** Flink's timer fired first: cancel the call (which leaves serving4j's queue) and apply the policy. */
   @Override
   public void timeout(I input, ResultFuture<Prediction<I, O>> result) {
-    CompletableFuture<O> call = pending.remove(result);
-    if (call != null) {
-      call.cancel(false);
+    CompletableFuture<O> future = pending.remove(result);
+    if (future != null) {
+      future.cancel(false);
     }
     fail(input, new TimeoutException("record not predicted within the operator's timeout of "
-        + this.call.timeoutMillis() + " ms (model '" + lease.identity().name() + "')"), result);
+        + call.timeoutMillis() + " ms (model '" + lease.identity().name() + "')"), result);
   }
 
   private void fail(I input, Throwable error, ResultFuture<Prediction<I, O>> result) {

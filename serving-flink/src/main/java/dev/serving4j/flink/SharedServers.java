@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class SharedServers {
   private static final Logger log = LoggerFactory.getLogger(SharedServers.class);
   private static final Map<Key, Entry> ENTRIES = new HashMap<>();
+  /** Archive identities by content hash: a subtask that joins a running server need not open the archive. */
+  private static final Map<String, ArchiveIdentity> IDENTITIES = new HashMap<>();
 
   private SharedServers() {}
 
@@ -39,12 +41,14 @@ final class SharedServers {
 
   private static final class Entry {
     final ModelServer server;
+    final ModelArchive archive;
     final MeterRegistry registry;
     final ArchiveIdentity identity;
     int leases;
 
-    Entry(ModelServer server, MeterRegistry registry, ArchiveIdentity identity) {
+    Entry(ModelServer server, ModelArchive archive, MeterRegistry registry, ArchiveIdentity identity) {
       this.server = server;
+      this.archive = archive;
       this.registry = registry;
       this.identity = identity;
     }
@@ -60,16 +64,21 @@ final class SharedServers {
   static Lease acquire(ArchiveSource source, Map<String, ?> overrides, ClassLoader loader, Path cache) {
     ArchiveSource.Local local = source.materialize(loader, cache);
     synchronized (ENTRIES) {
-      ModelArchive archive = ModelArchive.open(local.path());
-      ArchiveIdentity identity = new ArchiveIdentity(archive.manifest().modelName(),
-          archive.manifest().modelVersion(), local.sha256());
+      ModelArchive opened = null;
+      ArchiveIdentity identity = IDENTITIES.get(local.sha256());
+      if (identity == null) {
+        opened = ModelArchive.open(local.path());
+        identity = new ArchiveIdentity(opened.manifest().modelName(), opened.manifest().modelVersion(),
+            local.sha256());
+        IDENTITIES.put(local.sha256(), identity);
+      }
       Key key = new Key(identity, Map.copyOf(overrides), loader);
       Entry entry = ENTRIES.get(key);
       if (entry == null) {
-        entry = start(archive, identity, key);
+        entry = start(opened != null ? opened : ModelArchive.open(local.path()), identity, key);
         ENTRIES.put(key, entry);
-      } else {
-        archive.close();
+      } else if (opened != null) {
+        opened.close();
       }
       entry.leases++;
       return new Lease(key, entry);
@@ -89,7 +98,7 @@ final class SharedServers {
       throw e;
     }
     log.info("Started a shared server for {} in this TaskManager", identity);
-    return new Entry(server, registry, identity);
+    return new Entry(server, archive, registry, identity);
   }
 
   private static void release(Key key, Entry entry) {
@@ -101,6 +110,7 @@ final class SharedServers {
     }
     // Closing drains accepted requests: outside the lock, so other models' subtasks can open meanwhile.
     entry.server.close();
+    entry.archive.close();
     entry.registry.close();
     log.info("Closed the shared server for {}: its last subtask closed", entry.identity);
   }
