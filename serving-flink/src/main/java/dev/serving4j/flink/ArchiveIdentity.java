@@ -9,6 +9,7 @@ package dev.serving4j.flink;
  * @param sha256 the archive content's SHA-256, lower-case hex
  */
 public record ArchiveIdentity(String name, String version, String sha256) {
+  /** For logs: the name, version and the hash's first 12 digits. */
   @Override
   public String toString() {
     return "model '" + name + "' version '" + version + "' (sha256 " + sha256.substring(0, 12) + "...)";

@@ -58,6 +58,7 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
     this.policy = Objects.requireNonNull(policy, "policy");
   }
 
+  /** Takes a lease on the TaskManager's shared server and registers this subtask's metrics. */
   @Override
   public void open(OpenContext openContext) {
     ClassLoader loader = getRuntimeContext().getUserCodeClassLoader();
@@ -70,6 +71,7 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
     FlinkMetrics.mirror(lease.meters(), lease.identity().name(), group.addGroup("server"));
   }
 
+  /** Calls the model; the record's future completes when serving4j's does. */
   @Override
   public void asyncInvoke(I input, ResultFuture<Prediction<I, O>> result) {
     CompletableFuture<O> future = lease.predict(input, options);
@@ -105,6 +107,7 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
     }
   }
 
+  /** Releases the lease; the last subtask to close closes the server. */
   @Override
   public void close() {
     if (lease != null) {

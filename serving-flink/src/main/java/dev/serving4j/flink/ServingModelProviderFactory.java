@@ -41,16 +41,19 @@ public final class ServingModelProviderFactory implements ModelProviderFactory {
   /** Creates the factory (Flink's service loader does). */
   public ServingModelProviderFactory() {}
 
+  /** {@value #IDENTIFIER}. */
   @Override
   public String factoryIdentifier() {
     return IDENTIFIER;
   }
 
+  /** {@code archive}. */
   @Override
   public Set<ConfigOption<?>> requiredOptions() {
     return Set.of(ARCHIVE);
   }
 
+  /** {@code version} and {@code timeout}; {@code config.*} keys are checked by serving4j on registration. */
   @Override
   public Set<ConfigOption<?>> optionalOptions() {
     return Set.of(VERSION, TIMEOUT);
