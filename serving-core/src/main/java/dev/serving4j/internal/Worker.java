@@ -155,8 +155,9 @@ final class Worker implements Runnable {
         throw new dev.serving4j.HandlerException(version.label() + ": warm-up input " + i + " from warmupInputs() is "
             + (input == null ? "null" : "a " + input.getClass().getName()) + ", not a " + version.inputType().getName());
       }
-      requests.add(new Request(0, RequestTrace.NONE, input, handler.prepare(input), new java.util.concurrent.CompletableFuture<>(),
-          System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
+      // Warm-up items are not requests anyone sees: no id, no trace.
+      requests.add(new Request(0, RequestTrace.NONE, input, handler.prepare(input),
+          new java.util.concurrent.CompletableFuture<>(), System.nanoTime(), Long.MAX_VALUE, 0, 1, null));
     }
     RunningBatch batch = new RunningBatch(requests);
     long start = System.nanoTime();
