@@ -3,6 +3,7 @@ package dev.serving4j.spring;
 import dev.serving4j.ModelServer;
 import dev.serving4j.ServingEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,8 +19,8 @@ import org.springframework.context.annotation.Bean;
  * auto-configuration makes, when there is one), calls every {@link ServingEventListener} bean, and is closed (drained:
  * accepted requests finish, up to {@code serving4j.drain-timeout}) when the context shuts down, after the web server
  * has stopped taking requests. A {@link ModelServer} bean of the application's own replaces this one (and then
- * no {@code serving4j.models} are registered); {@link Serving4jHealthAutoConfiguration} reports on either. Micrometer's {@code ObservationRegistry} is not bound yet: serving4j has no observation
- * hook (issue 18, request tracing); the starter will pass it on once {@code ModelServer.Builder} takes one.
+ * no {@code serving4j.models} are registered); {@link Serving4jHealthAutoConfiguration} reports on either. The
+ * application's {@link ObservationRegistry}, when there is one, traces every request (see {@code docs/metrics.md}).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -35,6 +36,7 @@ public class Serving4jAutoConfiguration {
    *
    * @param properties the {@code serving4j.*} properties
    * @param meterRegistry the application's meter registry, if it has a single (or primary) one
+   * @param observationRegistry the application's observation registry, if it has a single (or primary) one
    * @param listeners event listener beans, in order
    * @param customizers builder customizers, in order
    * @return the started server; Spring closes it at shutdown
@@ -42,7 +44,8 @@ public class Serving4jAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public ModelServer modelServer(Serving4jProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-      ObjectProvider<ServingEventListener> listeners, ObjectProvider<ModelServerCustomizer> customizers) {
+      ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<ServingEventListener> listeners,
+      ObjectProvider<ModelServerCustomizer> customizers) {
     ModelServer.Builder builder = ModelServer.builder().percentileHistograms(properties.isPercentileHistograms());
     if (properties.getDrainTimeout() != null) {
       builder.drainTimeout(properties.getDrainTimeout());
@@ -51,6 +54,7 @@ public class Serving4jAutoConfiguration {
       builder.startupTimeout(properties.getStartupTimeout());
     }
     meterRegistry.ifUnique(builder::meterRegistry);
+    observationRegistry.ifUnique(builder::observationRegistry);
     listeners.orderedStream().forEach(builder::listener);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     ModelServer server = builder.build();

@@ -8,7 +8,12 @@ import dev.serving4j.ModelServer;
 import dev.serving4j.ServerClosedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +98,27 @@ class Serving4jAutoConfigurationTest {
       context.getBean(ModelServer.class).predictBlocking("minilm", "hello");
       assertThat(context.getBean(MeterRegistry.class).find("serving4j.request.latency").tag("model", "minilm")
           .timer()).isNotNull();
+    });
+  }
+
+  @Test
+  void theServerTracesRequestsWithTheApplicationsObservationRegistry() {
+    List<String> stopped = new CopyOnWriteArrayList<>();
+    ObservationRegistry observations = ObservationRegistry.create();
+    observations.observationConfig().observationHandler(new ObservationHandler<>() {
+      @Override
+      public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+
+      @Override
+      public void onStop(Observation.Context context) {
+        stopped.add(context.getName());
+      }
+    });
+    withModel().withBean(ObservationRegistry.class, () -> observations).run(context -> {
+      context.getBean(ModelServer.class).predictBlocking("minilm", "hello");
+      assertThat(stopped).contains("serving4j.request", "serving4j.request.queue", "serving4j.request.run");
     });
   }
 
