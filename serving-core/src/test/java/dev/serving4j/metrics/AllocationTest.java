@@ -9,6 +9,7 @@ import dev.serving4j.internal.ServerEvents;
 import dev.serving4j.internal.VersionEvents;
 import dev.serving4j.internal.metrics.ServerObservers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,13 @@ class AllocationTest {
   @Test
   void serverWithoutObservationRegistryTracesNothing() {
     ServerEvents events = ServerObservers.create(new SimpleMeterRegistry(), List.of(), false, null);
+    VersionEvents version = events.forVersion(new ObserversTest.FixedView("m", "1"));
+    assertSame(RequestTrace.NONE, version.traceRequest(1));
+  }
+
+  @Test
+  void observationRegistryWithoutHandlersTracesNothing() {
+    ServerEvents events = ServerObservers.create(null, List.of(), false, ObservationRegistry.create());
     VersionEvents version = events.forVersion(new ObserversTest.FixedView("m", "1"));
     assertSame(RequestTrace.NONE, version.traceRequest(1));
   }

@@ -47,8 +47,14 @@ final class VersionTracing {
     this.version = version;
   }
 
-  /** Starts the observation of request {@code id} and its queue wait, on the caller's thread. */
+  /**
+   * Starts the observation of request {@code id} and its queue wait, on the caller's thread; {@link RequestTrace#NONE}
+   * while the registry has no handler (its observations would all be no-ops).
+   */
   RequestTrace start(long id) {
+    if (registry.isNoop()) {
+      return RequestTrace.NONE;
+    }
     try {
       Observation request = observation(REQUEST, registry.getCurrentObservation())
           .highCardinalityKeyValue(REQUEST_ID, Long.toString(id))
