@@ -13,7 +13,6 @@ import dev.serving4j.onnx.Tensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A custom image handler: is a cropped line of text upright or upside down? PaddleOCR's direction classifier,
@@ -74,17 +73,12 @@ public final class TextDirectionClassifier implements Handler<Object, TextDirect
 
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add((ImageTensor) batch.prepared(i));
-    }
-    return lines.stack(prepared);
+    return lines.stack(batch);
   }
 
   @Override
   public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    Map<String, Tensor> out = model.run(Map.of(model.inputs().keySet().iterator().next(), (Tensor) preprocessed));
-    return out.values().iterator().next();
+    return model.runOne((Tensor) preprocessed);
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A custom image handler: text recognition with PaddleOCR v4's recognizer. One cropped line of text in (a
@@ -99,17 +98,12 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
 
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add((ImageTensor) batch.prepared(i));
-    }
-    return lines.stack(prepared);
+    return lines.stack(batch);
   }
 
   @Override
   public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    Map<String, Tensor> out = model.run(Map.of(model.inputs().keySet().iterator().next(), (Tensor) preprocessed));
-    return out.values().iterator().next();
+    return model.runOne((Tensor) preprocessed);
   }
 
   @Override
