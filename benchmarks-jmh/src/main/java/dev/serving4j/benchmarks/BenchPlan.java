@@ -85,8 +85,8 @@ public record BenchPlan(@JsonAlias("url") String model, List<String> optimizatio
   }
 
   /**
-   * Parses a plan in JSON (text starting with <code>{</code> or {@code [}) or YAML (anything else). Both read the same fields,
-   * TorchServe's benchmark-config names included.
+   * Parses a plan in JSON (text starting with <code>{</code> or {@code [}) or YAML (anything else). Both read the
+   * same fields, TorchServe's benchmark-config names included.
    */
   public static BenchPlan parse(String text) {
     String start = text.stripLeading();

@@ -55,9 +55,14 @@ final class RawOrtImages implements Implementation {
     return new TextDirectionClassifier.Direction(p[1] > p[0] && p[1] >= 0.9, p[1]);
   }
 
-  /** Greedy CTC: each step's best class, repeats and blanks (class 0) dropped. */
-  private String decode(float[][] steps) {
+  /**
+   * Greedy CTC as the handler decodes: each step's best class, repeats and blanks (class 0) dropped, the kept
+   * steps' mean probability as confidence, spaces at either end stripped.
+   */
+  private TextRecognizer.Text decode(float[][] steps) {
     StringBuilder text = new StringBuilder();
+    double sum = 0;
+    int kept = 0;
     int previous = 0;
     for (float[] step : steps) {
       int best = 0;
@@ -68,10 +73,12 @@ final class RawOrtImages implements Implementation {
       }
       if (best != 0 && best != previous && best < keys.size()) {
         text.append(keys.get(best));
+        sum += step[best];
+        kept++;
       }
       previous = best;
     }
-    return text.toString();
+    return new TextRecognizer.Text(text.toString().strip(), kept == 0 ? 1f : (float) (sum / kept));
   }
 
   private static List<String> keys() throws IOException {
