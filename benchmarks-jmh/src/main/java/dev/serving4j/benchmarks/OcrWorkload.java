@@ -62,12 +62,11 @@ enum OcrWorkload {
   }
 
   /**
-   * The archive (the example handler, no config) under {@code directory}, written once per process and shared by
-   * the implementations that serve it.
+   * The archive (the example handler, no config) at {@code directory/ocr-cls-archive} or {@code ocr-rec-archive},
+   * written the first time and kept (as {@link MiniLm} keeps its files), shared by the implementations that serve it.
    */
   synchronized Path archive(Path directory) {
-    Path target = directory.resolve("ocr-" + name().toLowerCase(java.util.Locale.ROOT) + "-"
-        + ProcessHandle.current().pid());
+    Path target = directory.resolve("ocr-" + name().toLowerCase(java.util.Locale.ROOT) + "-archive");
     return Files.isRegularFile(target.resolve("MANIFEST.json")) ? target : write(target);
   }
 
