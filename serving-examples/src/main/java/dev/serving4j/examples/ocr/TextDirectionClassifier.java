@@ -52,12 +52,22 @@ public final class TextDirectionClassifier implements Handler<Object, TextDirect
       throw new InvalidConfigException("handler property 'threshold' of " + label + " must be in [0.5, 1], was "
           + threshold);
     }
-    lines = ImagePreprocessor.builder().resize(Resize.toHeight(TextRecognizer.HEIGHT, WIDTH))
-        .padTo(WIDTH, TextRecognizer.HEIGHT).channelOrder(ChannelOrder.BGR).mean(0.5f, 0.5f, 0.5f)
-        .std(0.5f, 0.5f, 0.5f).describedAs(label).build();
+    lines = preprocessor(label);
     if (!context.forScheduling()) {
       model = context.loadModel(OnnxModel.class);
     }
+  }
+
+  /**
+   * The preprocessing this handler applies to each line, for code that must do exactly the same work outside
+   * serving4j (the bench tool's raw ONNX Runtime side).
+   *
+   * @param label the subject named in error messages, e.g. {@code "model ocr-cls:1"}
+   */
+  public static ImagePreprocessor preprocessor(String label) {
+    return ImagePreprocessor.builder().resize(Resize.toHeight(TextRecognizer.HEIGHT, WIDTH))
+        .padTo(WIDTH, TextRecognizer.HEIGHT).channelOrder(ChannelOrder.BGR).mean(0.5f, 0.5f, 0.5f)
+        .std(0.5f, 0.5f, 0.5f).describedAs(label).build();
   }
 
   /** Resizes, pads and normalises one line on the caller's thread. */

@@ -60,8 +60,7 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
       throw new InvalidConfigException("handler property 'maxWidth' of " + label + " must be >= " + HEIGHT
           + ", was " + maxWidth);
     }
-    lines = ImagePreprocessor.builder().resize(Resize.toHeight(HEIGHT, maxWidth)).channelOrder(ChannelOrder.BGR)
-        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).padValue(0).describedAs(label).build();
+    lines = preprocessor(label, maxWidth);
     if (context.forScheduling()) {
       return; // prepare and cost need no model
     }
@@ -77,6 +76,18 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
       throw new InvalidConfigException(label + " outputs " + model.outputs().values() + "; the key list gives "
           + classes.size() + " classes, expected [n, steps, " + classes.size() + "]");
     }
+  }
+
+  /**
+   * The preprocessing this handler applies to each line, for code that must do exactly the same work outside
+   * serving4j (the bench tool's raw ONNX Runtime side).
+   *
+   * @param label the subject named in error messages, e.g. {@code "model ocr-rec:1"}
+   * @param maxWidth the widest a line is resized to (the {@code maxWidth} property, default 1600)
+   */
+  public static ImagePreprocessor preprocessor(String label, int maxWidth) {
+    return ImagePreprocessor.builder().resize(Resize.toHeight(HEIGHT, maxWidth)).channelOrder(ChannelOrder.BGR)
+        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).padValue(0).describedAs(label).build();
   }
 
   /** Resizes and normalises one line on the caller's thread. */
