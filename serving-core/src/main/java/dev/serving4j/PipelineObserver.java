@@ -35,7 +35,8 @@ final class PipelineObserver {
         for (Outcome o : Outcome.values()) {
           timers[n.id][o.ordinal()] = Timer.builder("serving4j.pipeline.node.latency")
               .description("Time from a pipeline node's start to its end, per run (per item in a fan-out)")
-              .tag("pipeline", pipeline).tag("node", n.name).tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+              .tag("pipeline", pipeline).tag("node", n.name)
+              .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
               .register(registry);
         }
       }

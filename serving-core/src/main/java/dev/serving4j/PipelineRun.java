@@ -177,9 +177,10 @@ final class PipelineRun<O> {
     }
   }
 
+  /** The call, completing only after its meters and events are recorded, so a caller who saw it sees them. */
   private CompletableFuture<Object> observed(PipelineNode n, int item, long start, CompletableFuture<Object> call) {
-    call.whenComplete((v, e) -> pipeline.observer.finished(n, item, pipeline.ticker().read() - start, unwrap(e)));
-    return call;
+    return call.whenComplete((v, e) -> pipeline.observer.finished(n, item, pipeline.ticker().read() - start,
+        unwrap(e)));
   }
 
   static Throwable unwrap(Throwable e) {
