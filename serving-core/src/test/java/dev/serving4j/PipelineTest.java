@@ -122,6 +122,21 @@ class PipelineTest {
     assertTrue(got.get(1).error().getMessage().contains("pipeline 'fn' node 'check' threw"), "names the node");
   }
 
+  @Test
+  void functionNodesRunOnThePipelinesExecutorNotOnAModelWorker() throws Exception {
+    fixture(Map.of());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "pipeline-pool"));
+    try {
+      PipelineBuilder<String> b = Pipeline.builder(f.server, "threads", String.class).executor(pool);
+      PipelineValue<String> up = b.model("upper", "upper", b.input(), String.class);
+      Pipeline<String, String> p = b.build(b.map("where", up, s -> s + "@" + Thread.currentThread().getName()));
+      assertEquals("A@pipeline-pool", p.run("a").get(20, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private Pipeline<String, String> upperThenSecond() {
     PipelineBuilder<String> b = Pipeline.builder(f.server, "timed", String.class);
     return b.build(b.model("second", "second", b.model("upper", "upper", b.input(), String.class), String.class));
