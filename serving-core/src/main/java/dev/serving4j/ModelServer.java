@@ -33,16 +33,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves registered models in this process. Register a {@link ModelArchive}, then call {@link #predict} from any
- * thread: concurrent calls are queued per model version, batched dynamically and run by that version's workers;
- * each call gets its own {@link CompletableFuture}.
+ * Serves registered models in this process. Register a {@link ModelArchive}, then call it through a typed
+ * {@link #client(String, Class, Class) client} from any thread: concurrent calls are queued per model version,
+ * batched dynamically and run by that version's workers; each call gets its own {@link CompletableFuture}.
  *
  * <pre>{@code
  * try (ModelServer server = ModelServer.builder().build()) {
- *   server.register(ModelArchive.open(Path.of("echo.s4j")), cfg -> cfg.maxBatchSize(16));
- *   String out = server.<String>predict("echo", "hello").join();
+ *   server.register(Path.of("models/echo.s4j"), cfg -> cfg.maxBatchSize(16));
+ *   ModelClient<String, String> echo = server.client("echo", String.class, String.class);
+ *   String out = echo.predict("hello").join();
  * }
  * }</pre>
+ *
+ * <p>The client is the one typed way to call: it checks the handler's declared input and output types when it is
+ * created and each output as it arrives. {@link #predict(String, Object)} is the untyped call underneath, for code
+ * that routes by name; its future is honestly a {@code CompletableFuture<Object>}.
  *
  * <p>Servers share nothing: several may live in one JVM. Serving errors never throw from {@code predict}; they
  * complete the future exceptionally with a {@link ServingException} subclass (unknown model, bad input, full
@@ -386,19 +391,19 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /** Calls the default version of {@code name}. See {@link #predict(String, Object, PredictOptions)}. */
-  public <O> CompletableFuture<O> predict(String name, Object input) {
+  public CompletableFuture<Object> predict(String name, Object input) {
     return predict(name, input, PredictOptions.DEFAULTS);
   }
 
   /**
-   * Queues {@code input} for model {@code name} and returns at once. The future completes with the handler's
-   * output, or exceptionally with a {@link ServingException}: {@link ModelNotFoundException},
-   * {@link InvalidInputException} (wrong input type or priority), {@link QueueFullException},
-   * {@link DeadlineExceededException}, {@link HandlerException} or {@link ServerClosedException}. Cancelling the
-   * future removes a queued request.
+   * Queues {@code input} for model {@code name} and returns at once: the untyped call, for code that routes by
+   * model name without knowing its types. The future completes with the handler's output as an {@code Object}, or
+   * exceptionally with a {@link ServingException}: {@link ModelNotFoundException}, {@link InvalidInputException}
+   * (wrong input type or priority), {@link QueueFullException}, {@link DeadlineExceededException},
+   * {@link HandlerException} or {@link ServerClosedException}. Cancelling the future removes a queued request.
+   * Application code that knows its types calls through {@link #client(String, Class, Class)} instead.
    */
-  @SuppressWarnings("unchecked")
-  public <O> CompletableFuture<O> predict(String name, Object input, PredictOptions options) {
+  public CompletableFuture<Object> predict(String name, Object input, PredictOptions options) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(options, "options");
     if (closed) {
@@ -409,16 +414,16 @@ public final class ModelServer implements AutoCloseable {
       // close() raced with this call and emptied the registry: say why, not "model not found"
       return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
     }
-    return (CompletableFuture<O>) f;
+    return f;
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */
-  public <O> O predictBlocking(String name, Object input) {
+  public Object predictBlocking(String name, Object input) {
     return predictBlocking(name, input, PredictOptions.DEFAULTS);
   }
 
   /** Calls {@code name} with options and waits; an interrupt cancels the request and is kept on the thread. */
-  public <O> O predictBlocking(String name, Object input, PredictOptions options) {
+  public Object predictBlocking(String name, Object input, PredictOptions options) {
     return await(predict(name, input, options));
   }
 
@@ -445,7 +450,7 @@ public final class ModelServer implements AutoCloseable {
             + "expecting " + outputType.getName() + " could never get one");
       }
     }
-    return new ModelClient<>(this, name, outputType);
+    return new ModelClient<>(this, name, inputType, outputType);
   }
 
   private static boolean disjoint(Class<?> a, Class<?> b) {

@@ -111,8 +111,8 @@ class PrepareTest {
   @Test
   void aPrepareFailureIsThatRequestsOwnHandlerErrorAndNeverReachesAWorker() throws Exception {
     register(Map.of());
-    CompletableFuture<String> bad = server.predict("m", "bad");
-    CompletableFuture<String> good = server.predict("m", "good");
+    CompletableFuture<Object> bad = server.predict("m", "bad");
+    CompletableFuture<Object> good = server.predict("m", "good");
     Throwable cause = QueueTest.cause(bad);
     assertInstanceOf(HandlerException.class, cause);
     assertTrue(cause.getMessage().contains("model 'm' version '1'") && cause.getMessage().contains("prepare"),
@@ -141,7 +141,7 @@ class PrepareTest {
   @Test
   void aRequestWhoseDeadlinePassesWhilePreparingIsNeverQueued() {
     register(Map.of());
-    CompletableFuture<String> slow = server.predict("m", "slow",
+    CompletableFuture<Object> slow = server.predict("m", "slow",
         new PredictOptions(null, Duration.ofSeconds(1)));
     Throwable cause = QueueTest.cause(slow);
     assertInstanceOf(DeadlineExceededException.class, cause);
