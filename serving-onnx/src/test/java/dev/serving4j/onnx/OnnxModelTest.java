@@ -48,6 +48,14 @@ class OnnxModelTest {
   }
 
   @Test
+  void labelNamesModelAndVersionWhileModelNameStaysTheBareNameElsewhere() {
+    try (OnnxModel model = engines.load("matmul_add.onnx")) {
+      assertEquals("test:1", model.label());
+    }
+    assertThrows(NoSuchMethodException.class, () -> OnnxModel.class.getMethod("modelName"));
+  }
+
+  @Test
   void dynamicBatchRunsAnyNumberOfRows() {
     try (OnnxModel model = engines.load("matmul_add.onnx")) {
       Tensor y = model.run(Map.of("x", Tensor.of(X, 2, 4))).get("y");
