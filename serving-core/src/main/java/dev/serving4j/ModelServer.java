@@ -210,7 +210,7 @@ public final class ModelServer implements AutoCloseable {
    * @throws ServerClosedException when the server is closed
    */
   public void unregister(String name) {
-    whileOpen(() -> registry.removeAll(name)).forEach(v -> closeVersion(v, drainTimeout));
+    closeAll(whileOpen(() -> registry.removeAll(name)));
   }
 
   /** Unregisters one version, draining it for up to the server's drain timeout. */
@@ -233,6 +233,20 @@ public final class ModelServer implements AutoCloseable {
   public boolean unregister(String name, String version, Duration timeout) {
     Duration wait = Durations.requireWait("unregister timeout", timeout, true);
     return closeVersion(whileOpen(() -> registry.remove(name, version)), wait);
+  }
+
+  /**
+   * Closes versions one after another against one deadline, {@code drainTimeout} from now. Sequential on purpose:
+   * a {@code parallelStream} would park common-pool threads (the application's as well as ours) for up to the
+   * drain timeout. Nothing is lost by it: the versions were removed from the registry first, so none takes new
+   * calls, and each keeps draining on its own worker threads while an earlier one is waited for; the shared
+   * deadline keeps the whole close within one drain timeout, not one per version.
+   */
+  private void closeAll(List<ModelVersion> versions) {
+    long deadline = System.nanoTime() + drainTimeout.toNanos(); // at most Durations.FOREVER: cannot overflow
+    for (ModelVersion v : versions) {
+      closeVersion(v, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
   }
 
   private boolean closeVersion(ModelVersion v, Duration timeout) {
@@ -509,7 +523,7 @@ public final class ModelServer implements AutoCloseable {
       closed = true;
     }
     try {
-      registry.clear().parallelStream().forEach(v -> closeVersion(v, drainTimeout));
+      closeAll(registry.clear());
     } finally {
       resources.close(); // the timer thread stops even if a version failed to close
     }
