@@ -45,7 +45,8 @@ public interface VersionEvents {
   default void costModelUpdated(int size, double fixedNanos, double nanosPerCost, double sigmaNanos, long samples) {}
 
   /**
-   * A request completed. {@code startNanos} is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
+   * A request completed. {@code startNanos} is 0 if it never reached a worker. Times are the server's
+   * {@link dev.serving4j.Ticker} readings ({@code System.nanoTime()} unless a ticker was injected).
    */
   default void completed(Outcome outcome, long arrivalNanos, long startNanos, long endNanos, Throwable error) {}
 
