@@ -27,8 +27,13 @@ public interface Batch<I> {
 
   /**
    * Fails item {@code index} alone: its caller gets {@code cause} (wrapped in a {@link HandlerException} unless it
-   * is already a {@link ServingException}) and the others go on. Later stages still see the item; its output is
-   * ignored.
+   * is already a {@link ServingException}) and the others go on. Later stages still see the item.
+   *
+   * <p>After failing items, {@link Handler#postprocess} may return either shape: one entry per item (the failed
+   * items' entries are ignored and may be null), or one entry per item <em>not</em> failed, in batch order (mapped
+   * onto those items). When every item failed, the result is not read and may be null or empty. Any other size is
+   * a malformed result (see {@link Handler#postprocess}). Calling {@code fail} again for the same item keeps the
+   * first cause.
    */
   void fail(int index, Throwable cause);
 

@@ -20,8 +20,10 @@ import java.util.List;
  * <p>The value passed between stages is the handler's own business (a token matrix, a tensor, a list); the types at
  * the edges are typed: {@code I} per request in, {@code O} per request out. {@link #postprocess} returns one output
  * per batch item, in batch order. To fail one item without failing its batch-mates, call
- * {@link Batch#fail(int, Throwable)}; the value at a failed index is ignored. An exception thrown from a stage fails
- * the whole batch (each request gets a {@link HandlerException} carrying it).
+ * {@link Batch#fail(int, Throwable)}; postprocess then returns an entry per item (failed ones ignored) or an entry
+ * per item not failed. An exception thrown from a stage, or a malformed result, fails the whole batch (each request
+ * gets a {@link HandlerException}); with the model's {@code failureIsolation} on, the batch is then split and run
+ * again until only the request(s) that cause it fail.
  *
  * @param <I> the per-request input type
  * @param <O> the per-request output type
@@ -51,7 +53,15 @@ public interface Handler<I, O> extends AutoCloseable {
   /** Runs the model on the preprocessed batch. */
   Object inference(Object preprocessed, Batch<I> batch) throws Exception;
 
-  /** Turns the model's output into one result per batch item, in batch order. */
+  /**
+   * Turns the model's output into one result per batch item, in batch order.
+   *
+   * <p>The list has {@link Batch#size()} entries, or — after {@link Batch#fail} — one entry per item not failed,
+   * mapped onto those items in order (see {@link Batch#fail} for both shapes). A null list or a list of any other
+   * size is a malformed result: it fails like an exception thrown from this stage, with a {@link HandlerException}
+   * naming the size returned and the sizes expected. A null entry for an item that was not failed fails that item
+   * alone with a {@link HandlerException}; its batch-mates get their outputs.
+   */
   List<O> postprocess(Object inferred, Batch<I> batch) throws Exception;
 
   /**

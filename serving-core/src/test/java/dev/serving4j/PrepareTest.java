@@ -96,7 +96,7 @@ class PrepareTest {
   @Test
   void prepareRunsOnTheCallersThreadAndPreprocessSeesItsResult() throws Exception {
     register(Map.of("maxBatchCost", 100));
-    assertEquals("HELLO!", server.<String>predict("m", "hello").get(10, TimeUnit.SECONDS));
+    assertEquals("HELLO!", server.predict("m", "hello").get(10, TimeUnit.SECONDS));
     assertSame(Thread.currentThread(), preparedOn.get(preparedOn.size() - 1));
     assertEquals(List.of("HELLO!"), batches.get(batches.size() - 1));
   }
@@ -104,7 +104,7 @@ class PrepareTest {
   @Test
   void costIsComputedFromThePreparedValue() throws Exception {
     register(Map.of("maxBatchCost", 100));
-    server.<String>predict("m", "abc").get(10, TimeUnit.SECONDS);
+    server.predict("m", "abc").get(10, TimeUnit.SECONDS);
     assertEquals(4L, costs.get(costs.size() - 1)); // "ABC!"
   }
 

@@ -14,17 +14,29 @@ import java.util.concurrent.TimeUnit;
  * Runs one batch through a handler's three stages, times them, and completes every request exactly once: with its
  * output, with its own item failure, or with the batch's failure.
  *
- * <p><b>Failure isolation.</b> When a stage throws for the whole batch, the batch is split in halves and each half
- * is run again, recursively, until the failing request(s) are alone; healthy batch-mates succeed. A batch of n with
- * one poison request costs at most 2·log2(n) extra runs; with every request poisonous at most 2(n-1). Switched off
- * by {@code failureIsolation=false}; never applied after a crash or a timeout.
+ * <p><b>Results.</b> {@code postprocess} returns either one entry per item (failed items' entries ignored) or one
+ * entry per item <em>not</em> failed, in order; when every item failed the result is not read. Any other list, or
+ * null, is a malformed result and fails the batch like a thrown exception. A null entry for an item that was not
+ * failed fails that item alone.
+ *
+ * <p><b>Failure isolation.</b> When a stage throws for the whole batch, or postprocess returns a malformed result,
+ * the batch is split in halves and each half is run again, recursively, until the failing request(s) are alone;
+ * healthy batch-mates succeed. A batch of n with one poison request costs at most 2·log2(n) extra runs; with every
+ * request poisonous at most 2(n-1). A request is failed with a batch's failure only when it ran alone. Switched off
+ * by {@code failureIsolation=false}; never applied after a crash.
+ * If the worker is asked to stop mid-isolation, the halves not yet run go back to the queue for another worker.
  *
  * <p><b>Crashes.</b> An {@link Error} from a stage means the handler is no longer trusted: the worker restarts.
  * If the model is idempotent, the batch's requests go back to the front of the queue once, for another worker;
  * a request that was already in a crash fails with {@link WorkerFailedException}.
  *
- * <p><b>Timeouts.</b> A watchdog on the server's timer fires if the stages overrun the inference timeout: it fails
- * the batch's requests at once, retires the worker and starts a replacement, then interrupts the stuck thread.
+ * <p><b>Timeouts.</b> A watchdog on the server's timer fires if the stages overrun the inference timeout: it
+ * retires the worker, starts a replacement and interrupts the stuck thread. Which request hangs is unknown, so for
+ * an idempotent model each unanswered request of a batch of two or more goes back to the front of the queue once
+ * and runs alone (like a crash retry): only the one that hangs times out again, and then fails with
+ * {@link InferenceTimeoutException}. Otherwise the batch's requests fail with it at once. The watchdog and the
+ * worker race to {@link RunningBatch#settle} the batch; the stuck thread's late result is discarded, and since the
+ * worker is retired before that race, the loser never takes another batch.
  */
 final class BatchRunner {
   private final ModelVersion version;
@@ -33,18 +45,18 @@ final class BatchRunner {
     this.version = version;
   }
 
-  /** A whole-batch failure: the stage that threw and what it threw. */
-  private record Failure(String stage, Exception error) {}
-
   void run(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
-    Failure failure = attempt(worker, handler, batch);
+    HandlerException failure = attempt(worker, handler, batch);
     if (failure != null) {
       isolate(worker, handler, batch, failure);
     }
   }
 
-  /** Runs the stages once; completes the batch on success, returns the failure otherwise. */
-  private Failure attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
+  /**
+   * Runs the stages once and answers the batch if they succeeded with a well-formed result. Returns the failure
+   * to isolate, or null when nothing is left to do (answered, or taken over by the watchdog).
+   */
+  private HandlerException attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
     version.events.batchStarted(worker.id, batch.size(), batch.request(0).arrivalNanos);
     long start = version.resources.ticker.read();
     for (Request r : batch.requests()) {
@@ -56,6 +68,8 @@ final class BatchRunner {
     String stage = "preprocess";
     long t1 = start;
     long t2 = start;
+    long t3;
+    Object[] outputs;
     try {
       Object pre = handler.preprocess(batch);
       t1 = version.resources.ticker.read();
@@ -63,24 +77,35 @@ final class BatchRunner {
       Object inferred = handler.inference(pre, batch);
       t2 = version.resources.ticker.read();
       stage = "postprocess";
-      List<Object> outputs = handler.postprocess(inferred, batch);
-      long t3 = version.resources.ticker.read();
-      // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
-      version.onBatchSucceeded(worker, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start, t2 - t1,
-          t3 - t2);
-      complete(batch, outputs);
-      return null;
+      List<Object> result = handler.postprocess(inferred, batch);
+      outputs = result == null ? null : result.toArray(); // read once, here: the handler's list is user code
+      t3 = version.resources.ticker.read();
     } catch (Exception e) {
       recordFailed(worker, batch, stage, start, t1, t2);
-      return new Failure(stage, e);
+      return batch.settle() ? stageFailure(stage, e, batch.size()) : null;
     } catch (Throwable t) {
       recordFailed(worker, batch, stage, start, t1, t2);
-      crashed(worker, batch, stage, t);
+      if (batch.settle()) {
+        crashed(worker, batch, stage, t);
+      }
       throw new Worker.WorkerCrash(t);
     } finally {
       watchdog.cancel(false);
       worker.current(null);
     }
+    if (!batch.settle()) {
+      return null;
+    }
+    HandlerException malformed = malformed(batch, outputs);
+    if (malformed != null) {
+      version.onBatchFinished(worker, batch.size(), t1 - start, t2 - t1, t3 - t2, true);
+      return malformed;
+    }
+    // Counted before the callers are answered, so whoever sees a result also sees its batch in describe().
+    version.onBatchSucceeded(worker, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start, t2 - t1,
+        t3 - t2);
+    complete(batch, outputs);
+    return null;
   }
 
   private void recordFailed(Worker worker, RunningBatch batch, String stage, long start, long t1, long t2) {
@@ -91,7 +116,39 @@ final class BatchRunner {
     version.onBatchFinished(worker, batch.size(), pre, inf, post, true);
   }
 
-  private void isolate(Worker worker, Handler<Object, Object> handler, RunningBatch batch, Failure failure) {
+  private void isolate(Worker worker, Handler<Object, Object> handler, RunningBatch batch,
+      HandlerException failure) {
+    List<Request> live = answerFailedItems(batch);
+    // Only a request that failed alone is known to be the cause: a lone survivor of a larger batch (its mates
+    // failed by the handler, cancelled or expired meanwhile) runs once more, alone.
+    if (!version.config.failureIsolation() || batch.size() == 1 || live.isEmpty()) {
+      live.forEach(r -> r.future.completeExceptionally(failure));
+      return;
+    }
+    List<List<Request>> halves = halves(live);
+    for (int h = 0; h < halves.size(); h++) {
+      if (worker.stopRequested()) {
+        giveBack(halves.get(h), failure); // retired, scaled down or closing: another worker bisects them
+        continue;
+      }
+      RunningBatch part = new RunningBatch(halves.get(h));
+      try {
+        HandlerException f = attempt(worker, handler, part);
+        if (f != null) {
+          isolate(worker, handler, part, f);
+        }
+      } catch (Worker.WorkerCrash crash) {
+        // The worker died mid-isolation: the halves not yet run never reached the handler; give them back.
+        WorkerFailedException died = new WorkerFailedException(version.label() + ": the worker died and the "
+            + "version is closing", crash.getCause());
+        halves.subList(h + 1, halves.size()).forEach(rest -> giveBack(rest, died));
+        throw crash;
+      }
+    }
+  }
+
+  /** Fails the items the handler failed, with their own causes; returns the requests still unanswered. */
+  private List<Request> answerFailedItems(RunningBatch batch) {
     List<Request> live = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Request r = batch.request(i);
@@ -101,34 +158,19 @@ final class BatchRunner {
         live.add(r);
       }
     }
-    boolean bisect = version.config.failureIsolation() && live.size() > 1 && !worker.stopRequested();
-    if (!bisect) {
-      HandlerException error = batchFailure(failure, batch.size());
-      live.forEach(r -> r.future.completeExceptionally(error));
-      return;
-    }
-    int mid = live.size() / 2;
-    List<List<Request>> halves = List.of(new ArrayList<>(live.subList(0, mid)),
-        new ArrayList<>(live.subList(mid, live.size())));
-    for (int h = 0; h < halves.size(); h++) {
-      RunningBatch part = new RunningBatch(halves.get(h));
-      try {
-        Failure f = attempt(worker, handler, part);
-        if (f != null) {
-          isolate(worker, handler, part, f);
-        }
-      } catch (Worker.WorkerCrash crash) {
-        // The worker died mid-isolation: the halves not yet run never reached the handler; give them back.
-        for (int rest = h + 1; rest < halves.size(); rest++) {
-          giveBack(halves.get(rest), crash.getCause());
-        }
-        throw crash;
-      }
-    }
+    return live;
   }
 
-  /** Requeues requests that have not run (no death counted), or fails them if the queue is closed. */
-  private void giveBack(List<Request> requests, Throwable cause) {
+  private static List<List<Request>> halves(List<Request> live) {
+    if (live.size() == 1) {
+      return List.of(live);
+    }
+    int mid = live.size() / 2;
+    return List.of(new ArrayList<>(live.subList(0, mid)), new ArrayList<>(live.subList(mid, live.size())));
+  }
+
+  /** Requeues requests that have not run (no death counted); fails them with {@code orElse} if the queue is closed. */
+  private void giveBack(List<Request> requests, ServingException orElse) {
     List<Request> live = new ArrayList<>();
     for (Request r : requests) {
       if (!r.isDone()) {
@@ -137,15 +179,13 @@ final class BatchRunner {
       }
     }
     if (!live.isEmpty() && !version.queue.requeue(live)) {
-      WorkerFailedException error = new WorkerFailedException(version.label() + ": the worker died and the "
-          + "version is closing", cause);
-      live.forEach(r -> r.future.completeExceptionally(error));
+      live.forEach(r -> r.future.completeExceptionally(orElse));
     }
   }
 
-  private HandlerException batchFailure(Failure f, int size) {
-    return new HandlerException(version.label() + ": " + f.stage + " failed for a batch of " + size + ": "
-        + f.error, f.error);
+  private HandlerException stageFailure(String stage, Exception error, int size) {
+    return new HandlerException(version.label() + ": " + stage + " failed for a batch of " + size + ": " + error,
+        error);
   }
 
   private void crashed(Worker worker, RunningBatch batch, String stage, Throwable t) {
@@ -171,22 +211,36 @@ final class BatchRunner {
     }
   }
 
-  private void complete(RunningBatch batch, List<Object> outputs) {
-    if (outputs == null || outputs.size() != batch.size()) {
-      HandlerException error = new HandlerException(version.label() + ": postprocess returned "
-          + (outputs == null ? "null" : outputs.size() + " outputs") + " for a batch of " + batch.size()
-          + "; expected one output per input, in order");
-      for (int i = 0; i < batch.size(); i++) {
-        batch.request(i).future.completeExceptionally(error);
-      }
-      return;
+  /** Null when {@code outputs} has one of the two accepted shapes (see the class comment), else the failure. */
+  private HandlerException malformed(RunningBatch batch, Object[] outputs) {
+    int size = batch.size();
+    int kept = size - batch.failedCount();
+    if (kept == 0 || (outputs != null && (outputs.length == size || outputs.length == kept))) {
+      return null;
     }
+    String got = outputs == null ? "null" : outputs.length + " outputs";
+    String expected = kept == size ? size + " (one per item, in order)"
+        : size + " (one per item, failed items' entries ignored) or " + kept + " (one per item not failed, in order)";
+    return new HandlerException(version.label() + ": postprocess returned " + got + " for a batch of " + size
+        + (kept == size ? "" : " with " + (size - kept) + " failed items") + "; expected " + expected);
+  }
+
+  private void complete(RunningBatch batch, Object[] outputs) {
+    boolean oneEach = outputs != null && outputs.length == batch.size();
+    int next = 0; // with one entry per item not failed: the entry of the next such item
     for (int i = 0; i < batch.size(); i++) {
       Request r = batch.request(i);
       if (batch.isFailed(i)) {
         r.future.completeExceptionally(itemFailure(i, batch.failure(i)));
+        continue;
+      }
+      Object value = outputs[oneEach ? i : next];
+      next++;
+      if (value == null) {
+        r.future.completeExceptionally(new HandlerException(version.label() + ": postprocess returned null for item "
+            + i + " of a batch of " + batch.size() + "; return an output for it or fail it with batch.fail"));
       } else {
-        r.future.complete(outputs.get(i));
+        r.future.complete(value);
       }
     }
   }
@@ -198,15 +252,40 @@ final class BatchRunner {
     return new HandlerException(version.label() + ": item " + index + " of its batch failed: " + cause, cause);
   }
 
+  /** The watchdog: the batch overran the inference timeout (see the class comment). Runs on the server's timer. */
   private void overrun(Worker worker, RunningBatch batch) {
     if (worker.currentBatch() != batch) {
+      return;
+    }
+    // Retire first: a stuck thread that then loses the race to settle must find itself stopped, not take another
+    // batch. A worker that wins it finished right at the timeout; it answers this batch and stops.
+    version.pool.replace(worker);
+    if (!batch.settle()) {
       return;
     }
     InferenceTimeoutException error = new InferenceTimeoutException(version.label() + ": batch of " + batch.size()
         + " exceeded inferenceTimeout " + version.config.inferenceTimeout().toMillis() + "ms on worker "
         + worker.id + "; the worker is replaced");
-    batch.requests().forEach(r -> r.future.completeExceptionally(error));
-    version.pool.replace(worker);
+    List<Request> live = new ArrayList<>();
+    for (Request r : batch.requests()) {
+      if (!r.isDone()) {
+        live.add(r);
+      }
+    }
+    boolean rerun = version.config.idempotent() && batch.size() > 1; // alone, a request is the one that hangs
+    List<Request> retry = new ArrayList<>();
+    for (Request r : live) {
+      if (rerun && r.deaths++ == 0) {
+        r.startNanos = 0;
+        retry.add(r); // runs alone next (BatchSelector), so a hanging mate cannot take it down twice
+      } else {
+        r.future.completeExceptionally(error);
+      }
+    }
+    // Interrupt before requeueing: a handler that checks its interrupt flag sees it before anyone re-runs them.
     worker.interrupt();
+    if (!retry.isEmpty() && !version.queue.requeue(retry)) {
+      retry.forEach(r -> r.future.completeExceptionally(error));
+    }
   }
 }

@@ -22,7 +22,10 @@ final class Request {
   final long cost;
   /** The handler's batch key; only requests with equal keys share a batch. */
   final Object key;
-  /** Times a worker died while running this request (guarded by the queue's lock when requeued). */
+  /**
+   * Times a worker died, or was retired for overrunning the inference timeout, while running this request
+   * (guarded by the queue's lock when requeued). Once non-zero, the request runs alone.
+   */
   int deaths;
 
   /**

@@ -1,8 +1,11 @@
 package dev.serving4j.internal;
 
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The future a caller gets for one accepted request. Whichever path completes it first — a worker's answer, a
@@ -10,6 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the outcome (counts, meters, listeners) <em>before</em> the caller can see it, then releases its in-flight slot
  * after. So a caller that got an answer always finds it counted in {@code describe()} and the meters, and
  * {@code close()} never returns while a future it waited for is still pending.
+ *
+ * <p>No door of {@link CompletableFuture} goes around the claim: {@code completeAsync} is rerouted through
+ * {@link #complete}; {@code completeOnTimeout} and {@code orTimeout} already call {@link #complete} and
+ * {@link #completeExceptionally} (a test pins that); {@code obtrudeValue} and {@code obtrudeException} would
+ * overwrite an outcome that was already counted, or complete a queued request behind the queue's back (which then
+ * never releases its drain slot), so they are refused.
  */
 final class RequestFuture extends CompletableFuture<Object> {
   private final AtomicBoolean claimed = new AtomicBoolean();
@@ -55,5 +64,46 @@ final class RequestFuture extends CompletableFuture<Object> {
     boolean done = super.cancel(mayInterruptIfRunning);
     version.released(request);
     return done;
+  }
+
+  /** Like {@link CompletableFuture#completeAsync(Supplier, Executor)}, but completes through the claim. */
+  @Override
+  public CompletableFuture<Object> completeAsync(Supplier<?> supplier, Executor executor) {
+    Objects.requireNonNull(supplier, "supplier");
+    Objects.requireNonNull(executor, "executor");
+    executor.execute(() -> {
+      if (isDone()) {
+        return;
+      }
+      try {
+        complete(supplier.get());
+      } catch (Throwable t) {
+        completeExceptionally(t);
+      }
+    });
+    return this;
+  }
+
+  /** Like {@link CompletableFuture#completeAsync(Supplier)}, but completes through the claim. */
+  @Override
+  public CompletableFuture<Object> completeAsync(Supplier<?> supplier) {
+    return completeAsync(supplier, defaultExecutor());
+  }
+
+  /** Refused: a request's outcome is counted when it is claimed and cannot be replaced. */
+  @Override
+  public void obtrudeValue(Object value) {
+    throw refused("obtrudeValue");
+  }
+
+  /** Refused: a request's outcome is counted when it is claimed and cannot be replaced. */
+  @Override
+  public void obtrudeException(Throwable error) {
+    throw refused("obtrudeException");
+  }
+
+  private UnsupportedOperationException refused(String method) {
+    return new UnsupportedOperationException(version.label() + ": " + method + " is not supported on a request's "
+        + "future (its outcome is counted once and is final); use complete, completeExceptionally or cancel");
   }
 }

@@ -3,12 +3,19 @@ package dev.serving4j.internal;
 import dev.serving4j.Batch;
 import java.util.AbstractList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The {@link Batch} view a handler sees of the requests a worker took; records per-item failures. */
+/**
+ * The {@link Batch} view a handler sees of the requests a worker took; records per-item failures, and who answers
+ * the batch: the worker when its stages end, or the inference-timeout watchdog when they overrun (see
+ * {@link #settle}).
+ */
 final class RunningBatch implements Batch<Object> {
   private final List<Request> requests;
   private final Throwable[] failures;
   private final List<Object> inputs;
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private int failedCount; // written and read by the worker's thread only
 
   RunningBatch(List<Request> requests) {
     this.requests = requests;
@@ -53,12 +60,27 @@ final class RunningBatch implements Batch<Object> {
     }
     if (failures[index] == null) {
       failures[index] = cause;
+      failedCount++;
     }
   }
 
   @Override
   public boolean isFailed(int index) {
     return failures[index] != null;
+  }
+
+  /** Number of items failed with {@link #fail}. */
+  int failedCount() {
+    return failedCount;
+  }
+
+  /**
+   * Claims the right to answer this batch's requests. True for the first caller only: the worker once the stages
+   * returned or threw, or the watchdog that gave up on them. The loser leaves the requests alone, so a stuck
+   * thread that wakes up late cannot answer (or fail) requests the watchdog already handed to another worker.
+   */
+  boolean settle() {
+    return settled.compareAndSet(false, true);
   }
 
   Throwable failure(int index) {

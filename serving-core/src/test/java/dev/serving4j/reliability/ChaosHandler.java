@@ -16,17 +16,28 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A handler that injects the faults each request asks for, in the stage it names: whole-batch exceptions in each
- * stage, per-item failures, slow batches, hangs past the inference timeout and {@link Error}s that kill the worker.
+ * stage, per-item failures, malformed results (more outputs than items, or a null entry), slow batches,
+ * hangs past the inference timeout and {@link Error}s that kill the worker. A batch whose first id is odd answers
+ * with the short result shape (one entry per item not failed), the others with one entry per item.
  * Initialization is slow or fails on its own, decided by the seed and the instance's number, so a run is replayed
  * exactly by its seed (only the thread interleaving differs).
  *
  * <p>The answer to request {@code id} is {@code "out-" + id}, and {@link Chaos#delivered} counts, per id, how often
- * a batch holding it ran to the end of postprocess: a request answered twice would show up there.
+ * a batch holding it ran to the end of postprocess with an answer for it (in a well-formed result, not null): a
+ * request answered twice would show up there. One run may legitimately be discarded: when the inference-timeout
+ * watchdog takes a batch that finished just as it fired, the worker is retired and the requests run again. An
+ * instance closed without crashing during the storm was retired that way, so on close it records its last batch's
+ * ids in {@link Chaos#discarded}.
  */
 final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
   /** What a request asks the handler to do to its batch. */
   enum Fault {
-    NONE, ITEM_FAIL, THROW_PREPROCESS, THROW_INFERENCE, THROW_POSTPROCESS, SLOW, HANG, CRASH
+    NONE, ITEM_FAIL, THROW_PREPROCESS, THROW_INFERENCE, THROW_POSTPROCESS, MALFORMED, NULL_OUTPUT, SLOW, HANG, CRASH;
+
+    /** True for a request that asks for nothing that should fail it: whatever fails it is a neighbour's fault. */
+    boolean innocent() {
+      return this == NONE || this == SLOW;
+    }
   }
 
   /** One request: its id (an index into the test's arrays) and its fault. */
@@ -46,6 +57,8 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
     final long seed;
     final long hangMillis;
     final AtomicIntegerArray delivered;
+    /** Per id: answers given by an instance that was then retired, which serving4j may have discarded. */
+    final AtomicIntegerArray discarded;
     final Map<Fault, LongAdder> injected = new EnumMap<>(Fault.class);
     final LongAdder slowInitializations = new LongAdder();
     final LongAdder failedInitializations = new LongAdder();
@@ -57,6 +70,7 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
       this.seed = seed;
       this.hangMillis = hangMillis;
       this.delivered = new AtomicIntegerArray(requests);
+      this.discarded = new AtomicIntegerArray(requests);
       for (Fault f : Fault.values()) {
         injected.put(f, new LongAdder());
       }
@@ -76,9 +90,17 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
   }
 
   private final Chaos chaos;
+  /** Ids this instance answered in its latest batch (worker thread only). */
+  private final List<Integer> lastDelivered = new ArrayList<>();
 
   ChaosHandler(Chaos chaos) {
     this.chaos = chaos;
+  }
+
+  /** Closed after a crash (its latest batch answered nobody), a retirement, or at the end. */
+  @Override
+  public void close() {
+    lastDelivered.forEach(chaos.discarded::incrementAndGet);
   }
 
   @Override
@@ -105,6 +127,7 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
 
   @Override
   public Object preprocess(Batch<Call> batch) throws IOException {
+    lastDelivered.clear();
     if (first(batch, Fault.THROW_PREPROCESS) >= 0) {
       inject(Fault.THROW_PREPROCESS);
       throw new IOException("chaos: preprocess failed on purpose");
@@ -145,13 +168,30 @@ final class ChaosHandler implements Handler<ChaosHandler.Call, String> {
       inject(Fault.THROW_POSTPROCESS);
       throw new IOException("chaos: postprocess failed on purpose");
     }
-    List<String> out = new ArrayList<>(batch.size());
+    boolean malformed = first(batch, Fault.MALFORMED) >= 0;
+    // Short shape only when well-formed: a short list plus one could have the length of the full one.
+    boolean shortShape = !malformed && batch.input(0).id() % 2 == 1;
+    List<String> out = new ArrayList<>(batch.size() + 1);
     for (int i = 0; i < batch.size(); i++) {
-      int id = batch.input(i).id();
-      out.add("out-" + id);
-      if (!batch.isFailed(i)) {
-        chaos.delivered.incrementAndGet(id);
+      Call call = batch.input(i);
+      if (batch.isFailed(i)) {
+        if (!shortShape) {
+          out.add(null);
+        }
+      } else if (call.fault() == Fault.NULL_OUTPUT) {
+        inject(Fault.NULL_OUTPUT);
+        out.add(null);
+      } else {
+        out.add("out-" + call.id());
+        if (!malformed) {
+          chaos.delivered.incrementAndGet(call.id());
+          lastDelivered.add(call.id());
+        }
       }
+    }
+    if (malformed) {
+      inject(Fault.MALFORMED);
+      out.add("chaos: one output too many on purpose");
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.serving4j.onnx;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.serving4j.Batch;
 import dev.serving4j.Handler;
 import dev.serving4j.HandlerContext;
@@ -39,7 +38,7 @@ import java.util.Map;
  */
 public final class EmbeddingHandler implements Handler<String, float[]> {
   private OnnxModel model;
-  private HuggingFaceTokenizer tokenizer;
+  private TextTokenizer tokenizer;
   private String output;
   private boolean normalize;
   private boolean typeIds;
@@ -54,6 +53,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
    *
    * @throws InvalidConfigException when a property is invalid, the tokenizer is missing, or the model does not look
    *     like a sentence-transformer
+   * @throws MissingDependencyException when {@code ai.djl.huggingface:tokenizers} is not on the class path
    */
   @Override
   public void initialize(HandlerContext context) throws IOException {
@@ -69,8 +69,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidConfigException("tokenizer file " + file + " of model " + context.modelName() + " not found"
           + " (handler property 'tokenizer')");
     }
-    tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("padding", "false", "truncation", "true",
-        "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true"));
+    tokenizer = TextTokenizer.open(file, maxLength, context.modelName()); // before the model: fails fast without it
     if (context.forScheduling()) {
       return; // this instance only prepares requests on callers' threads: it needs the tokenizer, not the model
     }
@@ -106,7 +105,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
    * it as the request's cost. Callable from any thread once initialized.
    */
   public int tokenCount(String text) {
-    return text == null || text.isBlank() ? 0 : tokenizer.encode(text).getIds().length;
+    return text == null || text.isBlank() ? 0 : tokenizer.encode(text).ids().length;
   }
 
   /**
@@ -120,7 +119,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
       throw new InvalidInputException("model " + label + ": the text is " + (text == null ? "null" : "empty")
           + "; the embedding handler needs non-blank text");
     }
-    long[] ids = tokenizer.encode(text).getIds();
+    long[] ids = tokenizer.encode(text).ids();
     return Tensor.of(ids, 1, ids.length);
   }
 

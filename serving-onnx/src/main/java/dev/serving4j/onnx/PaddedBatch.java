@@ -41,8 +41,8 @@ public final class PaddedBatch {
    * Pads {@code parts} along dimension 1 with {@code padValue} (converted to the parts' dtype) and builds a mask of
    * {@code maskType}.
    *
-   * @throws InvalidInputException when the list is empty or a part is null, of rank < 2, or disagrees with the first
-   *     part on dtype or on a dimension after the second (the message names the part's index)
+   * @throws InvalidInputException when the list is empty or a part is null, of rank {@code < 2}, or disagrees with the
+   *     first part on dtype or on a dimension after the second (the message names the part's index)
    */
   public static PaddedBatch of(List<Tensor> parts, double padValue, DType maskType) {
     if (parts == null || parts.isEmpty()) {

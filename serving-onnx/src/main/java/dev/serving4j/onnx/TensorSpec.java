@@ -32,11 +32,13 @@ public record TensorSpec(String name, DType dtype, String onnxType, long[] shape
         info.getDimensionNames());
   }
 
+  /** The dimensions, {@code -1} where dynamic; a copy. */
   @Override
   public long[] shape() {
     return shape.clone();
   }
 
+  /** The symbolic dimension names, empty strings where none; a copy. */
   @Override
   public String[] dimensionNames() {
     return dimensionNames.clone();
