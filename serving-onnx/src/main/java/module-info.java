@@ -7,8 +7,9 @@
 module dev.serving4j.onnx {
   requires transitive dev.serving4j.core;
   requires com.microsoft.onnxruntime;
-  // A compile dependency of serving-onnx (not optional in its pom): EmbeddingHandler tokenizes with it.
-  requires ai.djl.tokenizers;
+  // Optional in the pom: only EmbeddingHandler tokenizes. Absent, it fails with MissingDependencyException; present
+  // on the module path it is resolved with the other automatic modules (ONNX Runtime is one) and read from here.
+  requires static ai.djl.tokenizers;
   requires com.fasterxml.jackson.databind;
   requires java.desktop; // ImageIO and BufferedImage for the image handlers
   requires org.slf4j;
