@@ -68,6 +68,9 @@ public final class ModelServer implements AutoCloseable {
   private final Duration startupTimeout;
   private final ServerEvents events;
   private final ModelRegistry registry;
+  private final MeterRegistry meterRegistry; // null when none; read by Pipeline for its node meters
+  private final List<ServingEventListener> listeners; // read by Pipeline for its node events
+  private final Ticker ticker;
   private volatile boolean closed;
 
   private ModelServer(Builder b) {
@@ -77,6 +80,9 @@ public final class ModelServer implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.startupTimeout = b.startupTimeout;
     this.events = b.events();
+    this.meterRegistry = b.meterRegistry;
+    this.listeners = List.copyOf(b.listeners);
+    this.ticker = b.ticker;
     this.registry = new ModelRegistry(b.maxLoaded == Long.MAX_VALUE ? null : new Multiplexer(b.maxLoaded));
   }
 
@@ -465,6 +471,21 @@ public final class ModelServer implements AutoCloseable {
       }
     }
     return new ModelClient<>(this, name, inputType, outputType);
+  }
+
+  /** The server's meter registry, or null; for {@link Pipeline}'s node meters. */
+  MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  /** The server's listeners in call order; for {@link Pipeline}'s node events. */
+  List<ServingEventListener> listeners() {
+    return listeners;
+  }
+
+  /** The server's scheduling time source; pipelines measure their deadlines with it. */
+  Ticker ticker() {
+    return ticker;
   }
 
   private static boolean disjoint(Class<?> a, Class<?> b) {

@@ -71,6 +71,9 @@ public interface ServingEventListener {
   /** A worker crashed or failed to initialize ({@link WorkerEvent#cause()}) and restarts after a backoff. */
   default void workerRestarting(WorkerEvent event) {}
 
+  /** A node of a {@link Pipeline} finished for one pipeline call (once per item inside a fan-out). */
+  default void pipelineNodeFinished(PipelineNodeFinished event) {}
+
   /** How an accepted request ended. */
   enum Outcome {
     /** Completed with a value. */
@@ -170,4 +173,18 @@ public interface ServingEventListener {
    * @param cause why it restarts, for {@link #workerRestarting}; null otherwise
    */
   record WorkerEvent(String model, String version, int workerId, Device device, Throwable cause) {}
+
+  /**
+   * A pipeline node finished.
+   *
+   * @param pipeline the pipeline's name
+   * @param node the node's name
+   * @param model the model the node calls, or null for a function node
+   * @param item the item's index inside its fan-out, or -1 for a node outside any fan-out
+   * @param outcome how it ended
+   * @param latency from the node's start to its end
+   * @param error the error it ended with, or null on success
+   */
+  record PipelineNodeFinished(String pipeline, String node, String model, int item, Outcome outcome,
+      Duration latency, Throwable error) {}
 }

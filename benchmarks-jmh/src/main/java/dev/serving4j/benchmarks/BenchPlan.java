@@ -1,12 +1,16 @@
 package dev.serving4j.benchmarks;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.serving4j.BatchingMode;
 import dev.serving4j.Device;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +19,11 @@ import java.util.regex.Pattern;
 
 /**
  * A sweep plan, shaped like TorchServe's benchmark config: the model, the lists of settings to sweep (each
- * combination of them is run), and the load. Read from JSON; every field is checked and a bad or unknown one is an
- * error naming it. Example ({@code docs/benchmarks.md} lists every field):
+ * combination of them is run), and the load. Read from JSON or YAML; every field is checked and a bad or unknown one
+ * is an error naming it. TorchServe's field names are accepted where they mean the same: {@code url} (a
+ * {@code file:} URL) for {@code model}, {@code batch_size} for {@code batchSizes}, {@code batch_delay} (milliseconds)
+ * for {@code batchDelay}, {@code processors} for {@code devices}; {@code workers}, {@code concurrency},
+ * {@code requests} and {@code input} are spelled alike. Example ({@code docs/benchmarks.md} lists every field):
  * <pre>{@code
  * {"model": "minilm", "optimizations": ["fp32", "quantized"], "batchSizes": [1, 8, 32], "workers": [1, 2],
  *  "intraOpThreads": [1, 2], "batchDelay": "5ms", "batchingMode": "adaptive", "maxBatchCost": 512,
@@ -24,7 +31,8 @@ import java.util.regex.Pattern;
  *  "mode": "closed"}
  * }</pre>
  *
- * @param model {@code minilm} (the built-in all-MiniLM-L6-v2) or a path to a serving4j archive
+ * @param model {@code minilm} (the built-in all-MiniLM-L6-v2) or a path (or {@code file:} URL) to a serving4j
+ *     archive, whose handler may take any input type
  * @param optimizations {@code fp32} and/or {@code quantized} (built-in model only)
  * @param batchSizes values of {@code maxBatchSize} to sweep
  * @param workers worker counts to sweep
@@ -36,25 +44,27 @@ import java.util.regex.Pattern;
  * @param rates open loop: arrival rates (requests per second) to sweep
  * @param requests measured requests per combination
  * @param warmup unmeasured requests sent first
- * @param input {@code corpus:mixed}, {@code corpus:short} or a text file, one input per line
+ * @param input what to send, read to match the handler's input type ({@link InputSet}): {@code corpus:mixed},
+ *     {@code corpus:short}, {@code ocr:cls}, {@code ocr:rec}, a folder of files (images or bytes), a {@code .jsonl}
+ *     file (strings or named tensors) or a text file, one input per line
  * @param devices {@code cpu} and/or {@code gpu:N}
  * @param mode {@code closed} or {@code open}
  * @param zeroConfig whether to also measure each optimization registered with no config at all (serving4j's
  *     defaults) at every load, so the report can say whether any config is needed
  */
-public record BenchPlan(String model, List<String> optimizations, List<Integer> batchSizes, List<Integer> workers,
-    List<Integer> intraOpThreads, String batchDelay, String batchingMode, Long maxBatchCost,
-    List<Integer> concurrency, List<Double> rates, Integer requests, Integer warmup, String input,
-    List<String> devices, String mode, Boolean zeroConfig) {
+public record BenchPlan(@JsonAlias("url") String model, List<String> optimizations,
+    @JsonAlias("batch_size") List<Integer> batchSizes, List<Integer> workers, List<Integer> intraOpThreads,
+    @JsonAlias("batch_delay") String batchDelay, String batchingMode, Long maxBatchCost, List<Integer> concurrency,
+    List<Double> rates, Integer requests, Integer warmup, String input, @JsonAlias("processors") List<String> devices,
+    String mode, Boolean zeroConfig) {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final ObjectMapper JSON = configure(new ObjectMapper());
+  private static final ObjectMapper YAML = configure(new YAMLMapper());
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s)?");
 
   /** Fills defaults and checks every field; throws {@link IllegalArgumentException} naming the bad one. */
   public BenchPlan {
-    model = orDefault(model, "minilm");
+    model = fromUrl(orDefault(model, "minilm"));
     optimizations = orDefault(optimizations, List.of("fp32"));
     batchSizes = orDefault(batchSizes, List.of(8));
     workers = orDefault(workers, List.of(1));
@@ -74,14 +84,21 @@ public record BenchPlan(String model, List<String> optimizations, List<Integer> 
         concurrency, rates, requests, warmup, devices, mode);
   }
 
-  /** Parses a JSON plan. */
-  public static BenchPlan parse(String json) {
+  /**
+   * Parses a plan in JSON (text starting with <code>{</code> or {@code [}) or YAML (anything else). Both read the
+   * same fields, TorchServe's benchmark-config names included.
+   */
+  public static BenchPlan parse(String text) {
+    String start = text.stripLeading();
+    boolean json = start.startsWith("{") || start.startsWith("[");
+    ObjectMapper mapper = json ? JSON : YAML;
     try {
-      JsonNode tree = JSON.readTree(json);
+      JsonNode tree = mapper.readTree(text);
       if (tree == null || !tree.isObject()) {
-        throw new IllegalArgumentException("plan must be a JSON object, was: " + abbreviate(json));
+        throw new IllegalArgumentException("plan must be a " + (json ? "JSON" : "YAML") + " object (a mapping of "
+            + "fields), was: " + abbreviate(text));
       }
-      return JSON.treeToValue(tree, BenchPlan.class);
+      return mapper.treeToValue(tree, BenchPlan.class);
     } catch (UnrecognizedPropertyException e) {
       throw new IllegalArgumentException("unknown plan field '" + e.getPropertyName() + "'; known fields: "
           + e.getKnownPropertyIds(), e);
@@ -89,8 +106,20 @@ public record BenchPlan(String model, List<String> optimizations, List<Integer> 
       if (e.getCause() instanceof IllegalArgumentException invalid) {
         throw invalid; // a field failed validation: its message names it
       }
-      throw new IllegalArgumentException("plan is not valid JSON for its fields: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("plan is not valid " + (json ? "JSON" : "YAML") + " for its fields: "
+          + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * Strict about names, lenient about TorchServe's shapes: a single value where a list is expected is a list of
+   * one ({@code concurrency: 100}), and a bare number is accepted where a duration string is ({@code batch_delay:
+   * 100}, milliseconds).
+   */
+  private static ObjectMapper configure(ObjectMapper mapper) {
+    return mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
   }
 
   /** The batch delay as a duration. */
@@ -211,6 +240,19 @@ public record BenchPlan(String model, List<String> optimizations, List<Integer> 
   private static void requireOneOf(String field, String value, List<String> allowed) {
     if (!allowed.contains(value)) {
       throw new IllegalArgumentException(field + " must be one of " + allowed + ", was '" + value + "'");
+    }
+  }
+
+  /** TorchServe's {@code url: "file:///path/model.mar"} names a local archive: its path. */
+  private static String fromUrl(String model) {
+    if (!model.startsWith("file:")) {
+      return model;
+    }
+    try {
+      return Path.of(URI.create(model)).toString();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("model (url) must be a file: URL of a local archive, was '" + model + "'",
+          e);
     }
   }
 

@@ -14,12 +14,15 @@ import picocli.CommandLine.Option;
 /**
  * TorchServe's benchmark suite, in process: runs every combination of a plan (or searches them for the best under
  * a p99 SLA) and writes {@code report.csv}, {@code report.md}, {@code report.svg}, {@code report.html} and
- * {@code run.json} ({@link ReportWriter}). The {@code compare} subcommand runs serving4j and the peers side by side
+ * {@code run.json} ({@link ReportWriter}). Any archive can be benched with inputs of its handler's type (a folder of
+ * images or files, a JSON-lines file of strings or tensors, or a built-in set: {@link InputSet}); the plan is JSON or
+ * YAML ({@link BenchPlan}). The {@code compare} subcommand runs serving4j and the peers side by side
  * ({@link CompareCommand}); {@code report} redraws a report from an existing {@code report.csv}
  * ({@link ReportCommand}).
  *
  * <pre>{@code
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json --out report/
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan my-archive.yaml --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
  *     --sla-p99 100ms --full --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool report \
@@ -33,7 +36,8 @@ public final class BenchTool implements Callable<Integer> {
   static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
       + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1], \"zeroConfig\": true}";
 
-  @Option(names = "--plan", description = "JSON plan file (see docs/benchmarks.md)")
+  @Option(names = "--plan", description = "JSON or YAML plan file; TorchServe's benchmark-config names are accepted "
+      + "(see docs/benchmarks.md)")
   Path plan;
 
   @Option(names = "--out", defaultValue = "bench-report", description = "output directory (default: ${DEFAULT-VALUE})")

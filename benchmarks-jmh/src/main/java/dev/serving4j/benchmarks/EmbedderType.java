@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The embedding implementations compared, ours and the peers', each behind {@link Embedder}. Every side tokenizes
+ * The implementations compared, ours and the peers', each behind {@link Embedder} for text and
+ * {@link Implementation} for any compare workload; on the OCR workloads only serving4j with no config, the
+ * hand-tuned two-worker layout and raw ONNX Runtime take part. Every side tokenizes
  * with the same Hugging Face tokenizer ({@code tokenizer.json}, truncation at 256 tokens) and mean-pools.
  *
  * <p>serving4j runs the configuration the bench tool's sweep found best for fp32 MiniLM on the shared 2-core
@@ -25,6 +27,11 @@ public enum EmbedderType {
     @Override
     Embedder create(MiniLm variant, Path directory) {
       return new Serving4jEmbedder(variant.archive(directory), cfg -> { });
+    }
+
+    @Override
+    Implementation open(OcrWorkload workload, Path directory) {
+      return new Serving4jEmbedder(workload.archive(directory), cfg -> { });
     }
   },
   /** serving4j, {@code ADAPTIVE} batching (the default). */
@@ -49,6 +56,14 @@ public enum EmbedderType {
     @Override
     Embedder create(MiniLm variant, Path directory) {
       return serving4j(variant, directory, BatchingMode.ADAPTIVE, 2);
+    }
+
+    /** For OCR: 2 workers x 1 intra-op thread, batches of up to 8 (classifier) or 1 (recognizer). */
+    @Override
+    Implementation open(OcrWorkload workload, Path directory) {
+      return new Serving4jEmbedder(workload.archive(directory), cfg -> cfg.workers(2)
+          .maxBatchSize(workload.handTunedBatchSize()).maxQueueSize(100_000)
+          .engineOption("intraOpThreads", Integer.toString(INTRA_OP_THREADS)));
     }
   },
   /**
@@ -78,6 +93,11 @@ public enum EmbedderType {
           ort.close();
         }
       };
+    }
+
+    @Override
+    Implementation open(OcrWorkload workload, Path directory) throws Exception {
+      return new RawOrtImages(workload);
     }
   },
   /** langchain4j's in-process {@code AllMiniLmL6V2EmbeddingModel.embed}, one text per call. */
@@ -116,6 +136,22 @@ public enum EmbedderType {
 
   /** Opens this implementation on the model variant, files under {@code directory}. */
   abstract Embedder create(MiniLm variant, Path directory) throws Exception;
+
+  /**
+   * Opens this implementation for a compare workload: a text workload ({@code corpus:...} or a file) on fp32
+   * MiniLM, or an OCR workload ({@link OcrWorkload}) on its PaddleOCR model.
+   *
+   * @return the implementation, or null when it has none for that workload (the text-only peers on OCR)
+   */
+  Implementation open(String workload, Path directory) throws Exception {
+    OcrWorkload ocr = OcrWorkload.named(workload);
+    return ocr == null ? Implementation.of(create(MiniLm.FP32, directory)) : open(ocr, directory);
+  }
+
+  /** This implementation on an OCR workload, or null when it has none (the default: text-only). */
+  Implementation open(OcrWorkload workload, Path directory) throws Exception {
+    return null;
+  }
 
   private static Embedder serving4j(MiniLm variant, Path directory, BatchingMode mode, int workers) {
     return new Serving4jEmbedder(variant.archive(directory), cfg -> cfg.workers(workers)

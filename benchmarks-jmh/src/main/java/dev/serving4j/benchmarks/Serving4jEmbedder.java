@@ -1,5 +1,6 @@
 package dev.serving4j.benchmarks;
 
+import dev.serving4j.InvalidInputException;
 import dev.serving4j.ModelClient;
 import dev.serving4j.ModelConfig;
 import dev.serving4j.ModelServer;
@@ -8,17 +9,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-/** serving4j behind the facade: one server, the archive registered with the given config, the built-in handler. */
-final class Serving4jEmbedder implements Embedder {
+/**
+ * serving4j behind the facades: one server, any archive registered with the given config, whatever its handler
+ * takes. {@link #embed} is for the embedding archives; {@link #call} and {@link #callAsync} pass any input through.
+ */
+final class Serving4jEmbedder implements Embedder, Implementation {
   private final ModelServer server;
-  private final ModelClient<String, float[]> client;
+  private final String name;
+  private final ModelClient<Object, Object> client;
   private final ServingStats stats = new ServingStats();
 
   Serving4jEmbedder(Path archive, Consumer<ModelConfig.Builder> config) {
     server = ModelServer.builder().name("bench").listener(stats).build();
     try {
-      String name = server.register(archive, config).name();
-      client = server.client(name, String.class, float[].class);
+      name = server.register(archive, config).name();
+      client = server.client(name, Object.class, Object.class);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -26,18 +31,39 @@ final class Serving4jEmbedder implements Embedder {
   }
 
   /** What the server itself measured (queue wait, stage times, batch sizes). */
-  ServingStats stats() {
+  @Override
+  public ServingStats stats() {
     return stats;
+  }
+
+  /** Whether the handler's declared input type can take inputs of {@code type}. */
+  boolean accepts(Class<?> type) {
+    try {
+      server.client(name, type, Object.class);
+      return true;
+    } catch (InvalidInputException e) {
+      return false;
+    }
   }
 
   @Override
   public float[] embed(String text) {
-    return client.predict(text).join();
+    return (float[]) client.predict(text).join();
   }
 
   @Override
   public CompletableFuture<float[]> embedAsync(String text, Executor blockingPool) {
-    return client.predict(text);
+    return client.predict(text).thenApply(float[].class::cast);
+  }
+
+  @Override
+  public Object call(Object input) {
+    return client.predict(input).join();
+  }
+
+  /** Starts serving one input without blocking. */
+  CompletableFuture<Object> callAsync(Object input) {
+    return client.predict(input);
   }
 
   @Override

@@ -70,6 +70,16 @@ final class ServingStats implements ServingEventListener {
    */
   record Snapshot(double queueP50, double queueP90, double queueP99, double preprocessMean, double inferenceMean,
       double postprocessMean, double meanBatchSize) {
+    /**
+     * The fraction of the workers' busy time spent in the model run: inference over preprocess + inference +
+     * postprocess (issue 14's stage share; work done on callers' threads, such as {@code prepare}, is not busy time
+     * of a worker). NaN when no batch finished.
+     */
+    double inferenceShare() {
+      double busy = preprocessMean + inferenceMean + postprocessMean;
+      return busy > 0 ? inferenceMean / busy : Double.NaN;
+    }
+
     /** What a peer without a queue reports: nothing. */
     static final Snapshot NONE = new Snapshot(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
         Double.NaN, Double.NaN);

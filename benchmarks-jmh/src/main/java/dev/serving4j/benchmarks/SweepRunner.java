@@ -12,14 +12,15 @@ import java.util.function.Function;
 /**
  * Runs one combination of a plan: serves the model with the combination's settings (a server is reused while only
  * the load changes), sends the warmup, then the measured requests, and turns what the clients and serving4j saw into
- * a {@link Measurement}.
+ * a {@link Measurement}. Any archive works: the plan's input is read by {@link InputSet} once the first server is up,
+ * to match the type its handler declares.
  */
 final class SweepRunner implements Function<Combination, Measurement>, AutoCloseable {
   private static final int ACCURACY_TEXTS = 200;
 
   private final BenchPlan plan;
   private final Path workDir;
-  private final List<String> texts;
+  private List<Object> inputs;
   private final PrintStream log;
   private final ExecutorService blockingPool = LoadRunner.blockingPool();
   private Combination serving;
@@ -29,7 +30,6 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
   SweepRunner(BenchPlan plan, Path workDir, PrintStream log) {
     this.plan = plan;
     this.workDir = workDir;
-    this.texts = Workload.texts(plan.input());
     this.log = log;
   }
 
@@ -58,10 +58,9 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
   private LoadRunner.Outcome run(Serving4jEmbedder server, Combination c, int requests, Progress progress)
       throws InterruptedException {
     if (plan.openLoop()) {
-      return LoadRunner.openLoop(texts, c.load(), requests, t -> server.embedAsync(t, blockingPool),
-          progress::step, 42);
+      return LoadRunner.openLoop(inputs, c.load(), requests, server::callAsync, progress::step, 42);
     }
-    return LoadRunner.closedLoop(texts, (int) c.load(), requests, server::embed, progress::step);
+    return LoadRunner.closedLoop(inputs, (int) c.load(), requests, server::call, progress::step);
   }
 
   private Serving4jEmbedder serve(Combination c) {
@@ -82,6 +81,9 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
       }
     });
     serving = c;
+    if (inputs == null) {
+      inputs = InputSet.read(plan.input(), embedder::accepts); // read once, to match the handler's input type
+    }
     return embedder;
   }
 
@@ -100,12 +102,12 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
       return 1;
     }
     if (Double.isNaN(quantizedCosine)) {
-      List<String> sample = texts.subList(0, Math.min(ACCURACY_TEXTS, texts.size()));
+      List<Object> sample = inputs.subList(0, Math.min(ACCURACY_TEXTS, inputs.size()));
       try (DirectOrtEmbedder fp32 = new DirectOrtEmbedder(MiniLm.FP32.files(workDir));
           DirectOrtEmbedder q = new DirectOrtEmbedder(MiniLm.QUANTIZED.files(workDir))) {
         double sum = 0;
-        for (String text : sample) {
-          sum += SemanticSearch.cosine(fp32.embed(text), q.embed(text));
+        for (Object text : sample) {
+          sum += SemanticSearch.cosine(fp32.embed((String) text), q.embed((String) text));
         }
         quantizedCosine = sum / sample.size();
       } catch (Exception e) {

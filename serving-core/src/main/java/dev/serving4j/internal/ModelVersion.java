@@ -348,9 +348,10 @@ public final class ModelVersion implements VersionView {
         : new HandlerException(label() + ": handler '" + handlerName + "' threw from " + hook + "(): " + e, e));
   }
 
+  /** A request refused by its own preparation is counted as rejected: it never entered the queue. */
   private CompletableFuture<Object> failPrepare(long arrival, RuntimeException error) {
     events.prepared(resources.ticker.read() - arrival, true);
-    return CompletableFuture.failedFuture(error);
+    return reject(error);
   }
 
   private CompletableFuture<Object> enqueue(Object input, Object prepared, long arrival, Duration timeout,

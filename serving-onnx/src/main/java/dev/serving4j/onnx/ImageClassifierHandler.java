@@ -174,11 +174,7 @@ public final class ImageClassifierHandler implements Handler<Object, List<Label>
   /** Stacks the prepared images into one {@code [batch, 3, height, width]} tensor. */
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add(batch.prepared(i) instanceof ImageTensor t ? t : images.apply(batch.input(i)));
-    }
-    return images.stack(prepared);
+    return images.stack(batch);
   }
 
   @Override

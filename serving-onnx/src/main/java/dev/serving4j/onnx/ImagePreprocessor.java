@@ -143,6 +143,19 @@ public final class ImagePreprocessor {
   }
 
   /**
+   * Stacks a batch's prepared images ({@code Batch.prepared(i)}, made by {@link #apply} in the handler's
+   * {@code prepare}; an item not prepared that way is prepared here) into one batch tensor, as
+   * {@link #stack(List)}.
+   */
+  public Tensor stack(dev.serving4j.Batch<?> batch) {
+    List<ImageTensor> prepared = new java.util.ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      prepared.add(batch.prepared(i) instanceof ImageTensor t ? t : apply(batch.input(i)));
+    }
+    return stack(prepared);
+  }
+
+  /**
    * Stacks prepared images into one batch tensor, each padded (right and bottom, with {@link #padValue()}) to the
    * widest and tallest of them: {@code [n, 3, h, w]} or {@code [n, h, w, 3]}. One direct buffer, no other copy.
    *

@@ -121,6 +121,14 @@ public final class OnnxModel implements EngineModel {
   }
 
   /**
+   * Runs a model of one input on {@code input} and returns its first output: the common case of an image or tensor
+   * model. Validated and leak-free like {@link #run(Map)}.
+   */
+  public Tensor runOne(Tensor input) {
+    return run(Map.of(inputs.keySet().iterator().next(), input)).values().iterator().next();
+  }
+
+  /**
    * Runs the model on {@code values} and returns every output, copied into tensors.
    *
    * @throws InvalidInputException when an input does not match the model (checked before native code runs)

@@ -13,7 +13,6 @@ import dev.serving4j.onnx.Tensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A custom image handler: where is the text in a page? PaddleOCR v4's DB detector, {@code [n, 3, h, w]} (sides
@@ -93,17 +92,12 @@ public final class TextDetector implements Handler<Object, List<TextDetector.Tex
 
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add((ImageTensor) batch.prepared(i));
-    }
-    return pages.stack(prepared);
+    return pages.stack(batch);
   }
 
   @Override
   public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    Map<String, Tensor> out = model.run(Map.of(model.inputs().keySet().iterator().next(), (Tensor) preprocessed));
-    return out.values().iterator().next();
+    return model.runOne((Tensor) preprocessed);
   }
 
   @Override

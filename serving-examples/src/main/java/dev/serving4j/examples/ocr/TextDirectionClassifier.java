@@ -13,7 +13,6 @@ import dev.serving4j.onnx.Tensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A custom image handler: is a cropped line of text upright or upside down? PaddleOCR's direction classifier,
@@ -53,12 +52,22 @@ public final class TextDirectionClassifier implements Handler<Object, TextDirect
       throw new InvalidConfigException("handler property 'threshold' of " + label + " must be in [0.5, 1], was "
           + threshold);
     }
-    lines = ImagePreprocessor.builder().resize(Resize.toHeight(TextRecognizer.HEIGHT, WIDTH))
-        .padTo(WIDTH, TextRecognizer.HEIGHT).channelOrder(ChannelOrder.BGR).mean(0.5f, 0.5f, 0.5f)
-        .std(0.5f, 0.5f, 0.5f).describedAs(label).build();
+    lines = preprocessor(label);
     if (!context.forScheduling()) {
       model = context.loadModel(OnnxModel.class);
     }
+  }
+
+  /**
+   * The preprocessing this handler applies to each line, for code that must do exactly the same work outside
+   * serving4j (the bench tool's raw ONNX Runtime side).
+   *
+   * @param label the subject named in error messages, e.g. {@code "model ocr-cls:1"}
+   */
+  public static ImagePreprocessor preprocessor(String label) {
+    return ImagePreprocessor.builder().resize(Resize.toHeight(TextRecognizer.HEIGHT, WIDTH))
+        .padTo(WIDTH, TextRecognizer.HEIGHT).channelOrder(ChannelOrder.BGR).mean(0.5f, 0.5f, 0.5f)
+        .std(0.5f, 0.5f, 0.5f).describedAs(label).build();
   }
 
   /** Resizes, pads and normalises one line on the caller's thread. */
@@ -74,17 +83,12 @@ public final class TextDirectionClassifier implements Handler<Object, TextDirect
 
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add((ImageTensor) batch.prepared(i));
-    }
-    return lines.stack(prepared);
+    return lines.stack(batch);
   }
 
   @Override
   public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    Map<String, Tensor> out = model.run(Map.of(model.inputs().keySet().iterator().next(), (Tensor) preprocessed));
-    return out.values().iterator().next();
+    return model.runOne((Tensor) preprocessed);
   }
 
   @Override

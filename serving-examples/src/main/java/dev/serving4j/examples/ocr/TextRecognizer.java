@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A custom image handler: text recognition with PaddleOCR v4's recognizer. One cropped line of text in (a
@@ -61,8 +60,7 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
       throw new InvalidConfigException("handler property 'maxWidth' of " + label + " must be >= " + HEIGHT
           + ", was " + maxWidth);
     }
-    lines = ImagePreprocessor.builder().resize(Resize.toHeight(HEIGHT, maxWidth)).channelOrder(ChannelOrder.BGR)
-        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).padValue(0).describedAs(label).build();
+    lines = preprocessor(label, maxWidth);
     if (context.forScheduling()) {
       return; // prepare and cost need no model
     }
@@ -78,6 +76,18 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
       throw new InvalidConfigException(label + " outputs " + model.outputs().values() + "; the key list gives "
           + classes.size() + " classes, expected [n, steps, " + classes.size() + "]");
     }
+  }
+
+  /**
+   * The preprocessing this handler applies to each line, for code that must do exactly the same work outside
+   * serving4j (the bench tool's raw ONNX Runtime side).
+   *
+   * @param label the subject named in error messages, e.g. {@code "model ocr-rec:1"}
+   * @param maxWidth the widest a line is resized to (the {@code maxWidth} property, default 1600)
+   */
+  public static ImagePreprocessor preprocessor(String label, int maxWidth) {
+    return ImagePreprocessor.builder().resize(Resize.toHeight(HEIGHT, maxWidth)).channelOrder(ChannelOrder.BGR)
+        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).padValue(0).describedAs(label).build();
   }
 
   /** Resizes and normalises one line on the caller's thread. */
@@ -99,17 +109,12 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
 
   @Override
   public Tensor preprocess(Batch<Object> batch) {
-    List<ImageTensor> prepared = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      prepared.add((ImageTensor) batch.prepared(i));
-    }
-    return lines.stack(prepared);
+    return lines.stack(batch);
   }
 
   @Override
   public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    Map<String, Tensor> out = model.run(Map.of(model.inputs().keySet().iterator().next(), (Tensor) preprocessed));
-    return out.values().iterator().next();
+    return model.runOne((Tensor) preprocessed);
   }
 
   @Override
