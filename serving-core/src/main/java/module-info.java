@@ -1,5 +1,6 @@
 /**
- * serving4j's core: the public API ({@code dev.serving4j}) and the engine/handler SPI ({@code dev.serving4j.spi}).
+ * serving4j's core: the public API ({@code dev.serving4j}), the engine/handler SPI ({@code dev.serving4j.spi}) and the
+ * archiver command line ({@code dev.serving4j.tools}).
  * Everything under {@code dev.serving4j.internal} is implementation and is not exported.
  */
 module dev.serving4j.core {
@@ -11,6 +12,7 @@ module dev.serving4j.core {
 
   exports dev.serving4j;
   exports dev.serving4j.spi;
+  exports dev.serving4j.tools;
 
   uses dev.serving4j.spi.EngineProvider;
   uses dev.serving4j.spi.HandlerProvider;

@@ -147,7 +147,11 @@ public interface Handler<I, O> extends AutoCloseable {
     return (List<I>) inputs;
   }
 
-  /** Releases what {@link #initialize} acquired. Called once, on the worker's thread; may be called after a failure. */
+  /**
+   * Releases what {@link #initialize} acquired. Called once, on the worker's thread; may be called after a failure,
+   * and on an instance that was never initialized (the one the server creates at registration only to ask for
+   * {@link #inputType()} and the other declarations), so release only what is there.
+   */
   @Override
   default void close() throws Exception {}
 }

@@ -3,8 +3,8 @@ package dev.serving4j;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A typed handle on one model of a {@link ModelServer}, from {@link ModelServer#client}. Thread-safe and cheap;
- * it holds no resources of its own.
+ * A typed handle on one model of a {@link ModelServer}, from {@link ModelServer#client}: the documented way to
+ * call a model. Thread-safe and cheap; it holds no resources of its own.
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -12,17 +12,29 @@ import java.util.concurrent.CompletableFuture;
 public final class ModelClient<I, O> {
   private final ModelServer server;
   private final String model;
+  private final Class<I> inputType;
   private final Class<O> outputType;
 
-  ModelClient(ModelServer server, String model, Class<O> outputType) {
+  ModelClient(ModelServer server, String model, Class<I> inputType, Class<O> outputType) {
     this.server = server;
     this.model = model;
+    this.inputType = inputType;
     this.outputType = outputType;
   }
 
   /** The model this client calls. */
   public String model() {
     return model;
+  }
+
+  /** The input type this client was created for, checked against each version's handler by {@code client(...)}. */
+  public Class<I> inputType() {
+    return inputType;
+  }
+
+  /** The output type each result is checked against. */
+  public Class<O> outputType() {
+    return outputType;
   }
 
   /** Calls the model's default version. */

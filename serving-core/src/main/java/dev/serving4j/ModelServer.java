@@ -34,16 +34,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves registered models in this process. Register a {@link ModelArchive}, then call {@link #predict} from any
- * thread: concurrent calls are queued per model version, batched dynamically and run by that version's workers;
- * each call gets its own {@link CompletableFuture}.
+ * Serves registered models in this process. Register a {@link ModelArchive}, then call it through a typed
+ * {@link #client(String, Class, Class) client} from any thread: concurrent calls are queued per model version,
+ * batched dynamically and run by that version's workers; each call gets its own {@link CompletableFuture}.
  *
  * <pre>{@code
  * try (ModelServer server = ModelServer.builder().build()) {
- *   server.register(ModelArchive.open(Path.of("echo.s4j")), cfg -> cfg.maxBatchSize(16));
- *   String out = server.<String>predict("echo", "hello").join();
+ *   server.register(Path.of("models/echo.s4j"), cfg -> cfg.maxBatchSize(16));
+ *   ModelClient<String, String> echo = server.client("echo", String.class, String.class);
+ *   String out = echo.predict("hello").join();
  * }
  * }</pre>
+ *
+ * <p>The client is the one typed way to call: it checks the handler's declared input and output types when it is
+ * created and each output as it arrives. {@link #predict(String, Object)} is the untyped call underneath, for code
+ * that routes by name; its future is honestly a {@code CompletableFuture<Object>}.
  *
  * <p>Servers share nothing: several may live in one JVM. Serving errors never throw from {@code predict}; they
  * complete the future exceptionally with a {@link ServingException} subclass (unknown model, bad input, full
@@ -212,7 +217,7 @@ public final class ModelServer implements AutoCloseable {
    * @throws ServerClosedException when the server is closed
    */
   public void unregister(String name) {
-    whileOpen(() -> registry.removeAll(name)).forEach(v -> closeVersion(v, drainTimeout));
+    closeAll(whileOpen(() -> registry.removeAll(name)));
   }
 
   /** Unregisters one version, draining it for up to the server's drain timeout. */
@@ -235,6 +240,20 @@ public final class ModelServer implements AutoCloseable {
   public boolean unregister(String name, String version, Duration timeout) {
     Duration wait = Durations.requireWait("unregister timeout", timeout, true);
     return closeVersion(whileOpen(() -> registry.remove(name, version)), wait);
+  }
+
+  /**
+   * Closes versions one after another against one deadline, {@code drainTimeout} from now. Sequential on purpose:
+   * a {@code parallelStream} would park common-pool threads (the application's as well as ours) for up to the
+   * drain timeout. Nothing is lost by it: the versions were removed from the registry first, so none takes new
+   * calls, and each keeps draining on its own worker threads while an earlier one is waited for; the shared
+   * deadline keeps the whole close within one drain timeout, not one per version.
+   */
+  private void closeAll(List<ModelVersion> versions) {
+    long deadline = System.nanoTime() + drainTimeout.toNanos(); // at most Durations.FOREVER: cannot overflow
+    for (ModelVersion v : versions) {
+      closeVersion(v, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
   }
 
   private boolean closeVersion(ModelVersion v, Duration timeout) {
@@ -393,19 +412,19 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /** Calls the default version of {@code name}. See {@link #predict(String, Object, PredictOptions)}. */
-  public <O> CompletableFuture<O> predict(String name, Object input) {
+  public CompletableFuture<Object> predict(String name, Object input) {
     return predict(name, input, PredictOptions.DEFAULTS);
   }
 
   /**
-   * Queues {@code input} for model {@code name} and returns at once. The future completes with the handler's
-   * output, or exceptionally with a {@link ServingException}: {@link ModelNotFoundException},
-   * {@link InvalidInputException} (wrong input type or priority), {@link QueueFullException},
-   * {@link DeadlineExceededException}, {@link HandlerException} or {@link ServerClosedException}. Cancelling the
-   * future removes a queued request.
+   * Queues {@code input} for model {@code name} and returns at once: the untyped call, for code that routes by
+   * model name without knowing its types. The future completes with the handler's output as an {@code Object}, or
+   * exceptionally with a {@link ServingException}: {@link ModelNotFoundException}, {@link InvalidInputException}
+   * (wrong input type or priority), {@link QueueFullException}, {@link DeadlineExceededException},
+   * {@link HandlerException} or {@link ServerClosedException}. Cancelling the future removes a queued request.
+   * Application code that knows its types calls through {@link #client(String, Class, Class)} instead.
    */
-  @SuppressWarnings("unchecked")
-  public <O> CompletableFuture<O> predict(String name, Object input, PredictOptions options) {
+  public CompletableFuture<Object> predict(String name, Object input, PredictOptions options) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(options, "options");
     if (closed) {
@@ -416,16 +435,16 @@ public final class ModelServer implements AutoCloseable {
       // close() raced with this call and emptied the registry: say why, not "model not found"
       return CompletableFuture.failedFuture(new ServerClosedException("the server is closed"));
     }
-    return (CompletableFuture<O>) f;
+    return f;
   }
 
   /** Calls {@code name} and waits for the result; serving errors are thrown as they are. */
-  public <O> O predictBlocking(String name, Object input) {
+  public Object predictBlocking(String name, Object input) {
     return predictBlocking(name, input, PredictOptions.DEFAULTS);
   }
 
   /** Calls {@code name} with options and waits; an interrupt cancels the request and is kept on the thread. */
-  public <O> O predictBlocking(String name, Object input, PredictOptions options) {
+  public Object predictBlocking(String name, Object input, PredictOptions options) {
     return await(predict(name, input, options));
   }
 
@@ -452,7 +471,7 @@ public final class ModelServer implements AutoCloseable {
             + "expecting " + outputType.getName() + " could never get one");
       }
     }
-    return new ModelClient<>(this, name, outputType);
+    return new ModelClient<>(this, name, inputType, outputType);
   }
 
   /** The server's meter registry, or null; for {@link Pipeline}'s node meters. */
@@ -526,7 +545,7 @@ public final class ModelServer implements AutoCloseable {
       closed = true;
     }
     try {
-      registry.clear().parallelStream().forEach(v -> closeVersion(v, drainTimeout));
+      closeAll(registry.clear());
     } finally {
       resources.close(); // the timer thread stops even if a version failed to close
     }

@@ -166,7 +166,7 @@ final class PipelineRun<O> {
     if (timeout == null) {
       return PredictOptions.DEFAULTS;
     }
-    return PredictOptions.timeout(deadlineNanos == NO_DEADLINE ? Duration.ZERO
+    return PredictOptions.ofTimeout(deadlineNanos == NO_DEADLINE ? Duration.ZERO
         : Duration.ofNanos(deadlineNanos - now));
   }
 

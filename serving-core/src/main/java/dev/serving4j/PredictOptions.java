@@ -17,6 +17,10 @@ import java.time.Duration;
  *     first, FIFO within a level
  * @param key a routing key (such as a user id): with a traffic split, equal keys always reach the same version;
  *     null routes at random by weight
+ *
+ * <p>Start from {@link #DEFAULTS} or one of the {@code of*} factories and refine with the {@code with*} copies:
+ * {@code PredictOptions.ofTimeout(Duration.ofMillis(50)).withPriority(1)}. The factories are named apart from the
+ * record's accessors ({@code version()}, {@code timeout()}, ...) so a call never reads as a getter.
  */
 public record PredictOptions(String version, Duration timeout, int priority, String key) {
   /** The default version, the model's default timeout, priority 0, no key. */
@@ -48,17 +52,17 @@ public record PredictOptions(String version, Duration timeout, int priority, Str
   }
 
   /** Options calling {@code version} explicitly. */
-  public static PredictOptions version(String version) {
+  public static PredictOptions ofVersion(String version) {
     return new PredictOptions(version, null, 0, null);
   }
 
   /** Options with a deadline {@code timeout} from the call. */
-  public static PredictOptions timeout(Duration timeout) {
+  public static PredictOptions ofTimeout(Duration timeout) {
     return new PredictOptions(null, timeout, 0, null);
   }
 
   /** Options with priority {@code priority}. */
-  public static PredictOptions priority(int priority) {
+  public static PredictOptions ofPriority(int priority) {
     return new PredictOptions(null, null, priority, null);
   }
 
@@ -73,7 +77,7 @@ public record PredictOptions(String version, Duration timeout, int priority, Str
   }
 
   /** Options routed by {@code key}. */
-  public static PredictOptions key(String key) {
+  public static PredictOptions ofKey(String key) {
     return new PredictOptions(null, null, 0, key);
   }
 

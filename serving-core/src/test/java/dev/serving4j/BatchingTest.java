@@ -30,9 +30,9 @@ class BatchingTest {
   void batchesFormUnderLoadNeverExceedTheLimitAndEachCallerGetsItsOwnResult() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("maxBatchSize", 4, "workers", 1)));
     probe.close();
-    CompletableFuture<String> first = server.predict("m", "first");
+    CompletableFuture<Object> first = server.predict("m", "first");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> rest = new ArrayList<>();
+    List<CompletableFuture<Object>> rest = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       rest.add(server.predict("m", "in-" + i));
     }
@@ -56,7 +56,7 @@ class BatchingTest {
       callers.add(CompletableFuture.supplyAsync(() -> {
         List<String> got = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-          got.add(server.predictBlocking("m", thread + "/" + i));
+          got.add((String) server.predictBlocking("m", thread + "/" + i));
         }
         return got;
       }));
@@ -81,11 +81,11 @@ class BatchingTest {
   void fixedDelayDispatchesAFullBatchAtOnce() throws Exception {
     server.register(archive(dir, "m", "1",
         Map.of("batchingMode", "FIXED_DELAY", "maxBatchDelay", "60s", "maxBatchSize", 4)));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       futures.add(server.predict("m", "f" + i));
     }
-    for (CompletableFuture<String> f : futures) {
+    for (CompletableFuture<Object> f : futures) {
       f.get(20, TimeUnit.SECONDS);
     }
     assertEquals(List.of(List.of("f0", "f1", "f2", "f3")), probe.batches);

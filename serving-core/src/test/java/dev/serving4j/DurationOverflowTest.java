@@ -32,9 +32,9 @@ class DurationOverflowTest {
     try (ModelServer server = builder("forever-timeout").build()) {
       server.register(echo());
 
-      assertEquals("a", server.predict("m", "a", PredictOptions.timeout(ChronoUnit.FOREVER.getDuration())).join());
-      assertEquals("b", server.predict("m", "b", PredictOptions.timeout(HUGE)).join());
-      assertEquals(Duration.ZERO, PredictOptions.timeout(HUGE).timeout());
+      assertEquals("a", server.predict("m", "a", PredictOptions.ofTimeout(ChronoUnit.FOREVER.getDuration())).join());
+      assertEquals("b", server.predict("m", "b", PredictOptions.ofTimeout(HUGE)).join());
+      assertEquals(Duration.ZERO, PredictOptions.ofTimeout(HUGE).timeout());
     }
   }
 
@@ -84,7 +84,7 @@ class DurationOverflowTest {
   void negativeDurationsAreRefusedWhereTheyAreSet() {
     assertThrows(InvalidConfigException.class, () -> ModelServer.builder().drainTimeout(Duration.ofMillis(-1)));
     assertThrows(InvalidConfigException.class, () -> ModelServer.builder().startupTimeout(Duration.ofMillis(-1)));
-    assertThrows(InvalidConfigException.class, () -> PredictOptions.timeout(Duration.ofMillis(-1)));
+    assertThrows(InvalidConfigException.class, () -> PredictOptions.ofTimeout(Duration.ofMillis(-1)));
   }
 
   private static List<Thread> timerThreads(String name) {

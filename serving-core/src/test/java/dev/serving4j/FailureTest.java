@@ -33,9 +33,9 @@ class FailureTest {
   void aPoisonItemFailsAloneWhileItsBatchMatesSucceed() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 8)));
     probe.close();
-    CompletableFuture<String> first = server.predict("m", "first");
+    CompletableFuture<Object> first = server.predict("m", "first");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> batch = new ArrayList<>();
+    List<CompletableFuture<Object>> batch = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       batch.add(server.predict("m", i == 3 ? "poison-3" : "ok-" + i));
     }

@@ -36,7 +36,7 @@ class InferenceTimeoutMatesTest {
 
   @Test
   void onlyTheHangingRequestTimesOutAndItsMatesRunAgainAlone() throws Exception {
-    List<CompletableFuture<String>> batch = sevenBehindAHold(true);
+    List<CompletableFuture<Object>> batch = sevenBehindAHold(true);
     for (int i = 0; i < 7; i++) {
       if (i == 3) {
         Throwable e = cause(batch.get(i));
@@ -55,8 +55,8 @@ class InferenceTimeoutMatesTest {
 
   @Test
   void withoutIdempotenceEveryRequestOfTheBatchTimesOut() {
-    List<CompletableFuture<String>> batch = sevenBehindAHold(false);
-    for (CompletableFuture<String> f : batch) {
+    List<CompletableFuture<Object>> batch = sevenBehindAHold(false);
+    for (CompletableFuture<Object> f : batch) {
       Throwable e = cause(f);
       assertInstanceOf(InferenceTimeoutException.class, e);
       assertTrue(e.getMessage().contains("batch of 7 exceeded inferenceTimeout 200ms"), e.getMessage());
@@ -67,10 +67,10 @@ class InferenceTimeoutMatesTest {
   void aMateLeftAloneBecauseTheHangingRequestWasCancelledRunsAgainInsteadOfTimingOut() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 8, "inferenceTimeout", "200ms")));
     probe.close();
-    CompletableFuture<String> first = server.predict("m", "first");
+    CompletableFuture<Object> first = server.predict("m", "first");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    CompletableFuture<String> hang = server.predict("m", "hang");
-    CompletableFuture<String> mate = server.predict("m", "mate");
+    CompletableFuture<Object> hang = server.predict("m", "hang");
+    CompletableFuture<Object> mate = server.predict("m", "mate");
     probe.entered = new CountDownLatch(1);
     probe.open();
     assertEquals("v1:first", first.get(10, TimeUnit.SECONDS));
@@ -81,14 +81,14 @@ class InferenceTimeoutMatesTest {
   }
 
   /** One worker, held on "first" while {@code ok-0..ok-6} with "hang" at index 3 queue up as one batch. */
-  private List<CompletableFuture<String>> sevenBehindAHold(boolean idempotent) {
+  private List<CompletableFuture<Object>> sevenBehindAHold(boolean idempotent) {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 8, "inferenceTimeout", "200ms",
         "idempotent", idempotent)));
     probe.close();
-    CompletableFuture<String> first = server.predict("m", "first");
+    CompletableFuture<Object> first = server.predict("m", "first");
     try {
       assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-      List<CompletableFuture<String>> batch = new ArrayList<>();
+      List<CompletableFuture<Object>> batch = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
         batch.add(server.predict("m", i == 3 ? "hang" : "ok-" + i));
       }
@@ -108,10 +108,10 @@ class InferenceTimeoutMatesTest {
       s.register(ModelArchive.builder("m", "1").handler("stalling")
           .config(Map.of("workers", 1, "maxBatchSize", 8, "inferenceTimeout", "200ms"))
           .writeDirectory(dir.resolve("stalling")));
-      CompletableFuture<String> hold = s.predict("m", "hold");
+      CompletableFuture<Object> hold = s.predict("m", "hold");
       assertTrue(script.entered.await(10, TimeUnit.SECONDS));
-      CompletableFuture<String> stall = s.predict("m", "stall");
-      CompletableFuture<String> mate = s.predict("m", "mate");
+      CompletableFuture<Object> stall = s.predict("m", "stall");
+      CompletableFuture<Object> mate = s.predict("m", "mate");
       script.gate.countDown();
       assertEquals("old:hold", hold.get(10, TimeUnit.SECONDS));
       // The stuck thread answered [stall, mate] before the replacement ran them; only the re-runs count.

@@ -94,9 +94,9 @@ class LearnedBatchingTest {
     gate = new CountDownLatch(1);
     entered = new CountDownLatch(1);
     batches.clear();
-    CompletableFuture<String> blocker = server.predict("m", "blocker-" + cost(inputs.get(0)));
+    CompletableFuture<Object> blocker = server.predict("m", "blocker-" + cost(inputs.get(0)));
     assertTrue(entered.await(20, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (String in : inputs) {
       futures.add(server.predict("m", in));
     }
@@ -174,7 +174,7 @@ class LearnedBatchingTest {
       server.predict("m", "teach-1").get(20, TimeUnit.SECONDS); // three batches of one: 40 minutes each
     }
     // A 30-minute deadline on a model that needs 40: the real-time timer would not fire during the test.
-    CompletableFuture<String> doomed = server.predict("m", "doomed-1", PredictOptions.timeout(Duration.ofMinutes(30)));
+    CompletableFuture<Object> doomed = server.predict("m", "doomed-1", PredictOptions.ofTimeout(Duration.ofMinutes(30)));
     Throwable e = QueueTest.cause(doomed);
     assertInstanceOf(DeadlineExceededException.class, e);
     assertTrue(e.getMessage().contains("predicted to miss its deadline by 600000.0ms"), e.getMessage());

@@ -38,14 +38,14 @@ class LifecycleTest {
     // Three held requests run at once only if three workers exist.
     probe.close();
     probe.entered = new CountDownLatch(3);
-    List<CompletableFuture<String>> held = new ArrayList<>();
+    List<CompletableFuture<Object>> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       held.add(server.predict("m", "p" + i));
     }
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS), "3 batches did not run in parallel");
     server.scaleWorkers("m", "1", 1, 1);
     probe.open();
-    for (CompletableFuture<String> f : held) {
+    for (CompletableFuture<Object> f : held) {
       f.get(10, TimeUnit.SECONDS); // scale-down lets the current batch finish
     }
     awaitTrue("1 worker remains", () -> server.describe("m").versions().get(0).workers().size() == 1);
@@ -70,7 +70,7 @@ class LifecycleTest {
   void unregisterDrainsQueuedAndRunningRequests() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 2)));
     probe.close();
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       futures.add(server.predict("m", "d" + i));
     }
@@ -88,12 +88,12 @@ class LifecycleTest {
   @Test
   void closeCompletesEveryAcceptedFuture() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 2, "maxBatchSize", 4)));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       futures.add(server.predict("m", "c" + i));
     }
     server.close();
-    for (CompletableFuture<String> f : futures) {
+    for (CompletableFuture<Object> f : futures) {
       assertTrue(f.isDone(), "an accepted request was left pending");
     }
     assertInstanceOf(ServerClosedException.class, QueueTest.cause(server.predict("m", "x")));
@@ -106,8 +106,8 @@ class LifecycleTest {
         .drainTimeout(java.time.Duration.ofMillis(100)).build();
     quick.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 1)));
     probe.close();
-    CompletableFuture<String> running = quick.predict("m", "running");
-    CompletableFuture<String> queued = quick.predict("m", "queued");
+    CompletableFuture<Object> running = quick.predict("m", "running");
+    CompletableFuture<Object> queued = quick.predict("m", "queued");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
     quick.close();
     assertInstanceOf(ServerClosedException.class, QueueTest.cause(running));
@@ -125,8 +125,8 @@ class LifecycleTest {
       two.register(archive(dir, "m", "1", Map.of()));
       two.register(ModelArchive.builder("m", "2").handler("test2").writeDirectory(dir.resolve("m2")));
       assertEquals("v1:x", two.predictBlocking("m", "x"));
-      assertEquals("v2:x", two.predictBlocking("m", "x", PredictOptions.version("2")));
-      assertEquals("v1:x", two.predictBlocking("m", "x", PredictOptions.version("1")));
+      assertEquals("v2:x", two.predictBlocking("m", "x", PredictOptions.ofVersion("2")));
+      assertEquals("v1:x", two.predictBlocking("m", "x", PredictOptions.ofVersion("1")));
       two.setDefaultVersion("m", "2");
       assertEquals("v2:x", two.predictBlocking("m", "x"));
       ModelDescription d = two.describe("m");

@@ -3,7 +3,7 @@ package dev.serving4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serving4j.internal.archive.ArchiveCli;
+import dev.serving4j.tools.ArchiveCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -69,7 +69,7 @@ class ModelLifecycleTest {
       clients.add(CompletableFuture.runAsync(() -> {
         while (running.get()) {
           try {
-            String out = server.predictBlocking("m", "x");
+            String out = (String) server.predictBlocking("m", "x");
             answeredBy.computeIfAbsent(out.substring(0, 2), k -> new AtomicInteger()).incrementAndGet();
           } catch (RuntimeException e) {
             failures.incrementAndGet();
@@ -103,17 +103,17 @@ class ModelLifecycleTest {
     Map<String, Integer> counts = new HashMap<>();
     int n = 4000;
     for (int i = 0; i < n; i++) {
-      String out = server.predictBlocking("m", "x");
+      String out = (String) server.predictBlocking("m", "x");
       counts.merge(out.substring(0, 2), 1, Integer::sum);
     }
     // Binomial(4000, 0.1): mean 400, sd 19; 6 sd either way.
     int second = counts.getOrDefault("v2", 0);
     assertTrue(second > 400 - 114 && second < 400 + 114, "v2 got " + second + " of " + n);
     for (int user = 0; user < 50; user++) {
-      PredictOptions sticky = PredictOptions.key("user-" + user);
-      String first = server.<String>predictBlocking("m", "x", sticky).substring(0, 2);
+      PredictOptions sticky = PredictOptions.ofKey("user-" + user);
+      String first = ((String) server.predictBlocking("m", "x", sticky)).substring(0, 2);
       for (int again = 0; again < 5; again++) {
-        assertEquals(first, server.<String>predictBlocking("m", "x", sticky).substring(0, 2));
+        assertEquals(first, ((String) server.predictBlocking("m", "x", sticky)).substring(0, 2));
       }
     }
     ModelDescription d = server.describe("m");

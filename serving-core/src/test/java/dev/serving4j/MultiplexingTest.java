@@ -50,12 +50,12 @@ class MultiplexingTest {
     assertTrue(loaded("b"));
     awaitTrue("a's worker stopped", () -> server.describe("a").versions().get(0).workers().isEmpty());
     assertEquals(a.initializations.get(), a.closes.get(), "unloading closed a's handler");
-    List<CompletableFuture<String>> calls = new ArrayList<>();
+    List<CompletableFuture<Object>> calls = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
       calls.add(CompletableFuture.supplyAsync(() -> server.<String>predictBlocking("a", "x"),
           r -> new Thread(r).start()));
     }
-    for (CompletableFuture<String> c : calls) {
+    for (CompletableFuture<Object> c : calls) {
       assertEquals("a:x", c.get(20, TimeUnit.SECONDS));
     }
     assertEquals(2, a.initializations.get(), "one load at registration, one for the 32 concurrent calls");
@@ -66,7 +66,7 @@ class MultiplexingTest {
   void aBusyModelIsNeverUnloaded() throws Exception {
     register("a");
     a.close();
-    CompletableFuture<String> running = server.predict("a", "held");
+    CompletableFuture<Object> running = server.predict("a", "held");
     assertTrue(a.entered.await(10, TimeUnit.SECONDS));
     register("b"); // over budget, but "a" is busy: both stay loaded
     assertTrue(loaded("a"));

@@ -38,7 +38,7 @@ class PostprocessResultTest {
 
   @Test
   void aWrongOutputCountFailsOnlyTheRequestThatCausesItAndItsSevenMatesSucceed() throws Exception {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "ok-0", "ok-1", "ok-2", "extra", "ok-4", "ok-5",
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "ok-0", "ok-1", "ok-2", "extra", "ok-4", "ok-5",
         "ok-6", "ok-7");
     for (int i = 0; i < 8; i++) {
       if (i == 3) {
@@ -56,7 +56,7 @@ class PostprocessResultTest {
 
   @Test
   void aNullResultListFailsOnlyTheRequestThatCausesIt() throws Exception {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "ok-0", "null-list", "ok-2", "ok-3");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "ok-0", "null-list", "ok-2", "ok-3");
     Throwable e = cause(batch.get(1));
     assertInstanceOf(HandlerException.class, e);
     assertTrue(e.getMessage().contains("postprocess returned null for a batch of 1"), e.getMessage());
@@ -66,8 +66,8 @@ class PostprocessResultTest {
 
   @Test
   void withoutIsolationAMalformedResultFailsTheWholeBatchNamingTheSizes() {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of("failureIsolation", false), "ok-0", "extra", "ok-2");
-    for (CompletableFuture<String> f : batch) {
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of("failureIsolation", false), "ok-0", "extra", "ok-2");
+    for (CompletableFuture<Object> f : batch) {
       Throwable e = cause(f);
       assertTrue(e.getMessage().contains("postprocess returned 4 outputs for a batch of 3; expected 3 (one per item"),
           e.getMessage());
@@ -76,7 +76,7 @@ class PostprocessResultTest {
 
   @Test
   void aFailedItemsEntryIsIgnoredInAResultWithOneEntryPerItem() throws Exception {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "ok-0", "fail-1", "ok-2");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "ok-0", "fail-1", "ok-2");
     assertOwnFailure(batch.get(1), "fail-1");
     assertEquals("out-ok-0", batch.get(0).get(10, TimeUnit.SECONDS));
     assertEquals("out-ok-2", batch.get(2).get(10, TimeUnit.SECONDS));
@@ -86,7 +86,7 @@ class PostprocessResultTest {
   @Test
   void aResultWithOneEntryPerItemNotFailedIsMappedOntoThoseItemsInOrder() throws Exception {
     script.shortResult = true;
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "fail-0", "ok-1", "ok-2", "fail-3", "ok-4");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "fail-0", "ok-1", "ok-2", "fail-3", "ok-4");
     assertOwnFailure(batch.get(0), "fail-0");
     assertOwnFailure(batch.get(3), "fail-3");
     assertEquals(List.of("out-ok-1", "out-ok-2", "out-ok-4"),
@@ -97,7 +97,7 @@ class PostprocessResultTest {
   @Test
   void aBatchWhoseItemsAllFailedMayReturnNoResult() {
     script.nullWhenAllFailed = true;
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "fail-0", "fail-1");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "fail-0", "fail-1");
     assertOwnFailure(batch.get(0), "fail-0");
     assertOwnFailure(batch.get(1), "fail-1");
     assertEquals(2, script.batches.size(), "no bisection: the hold, then one batch");
@@ -105,7 +105,7 @@ class PostprocessResultTest {
 
   @Test
   void aNullEntryForAnItemNotFailedFailsThatItemAloneAndItsMatesSucceed() throws Exception {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "ok-0", "null", "ok-2");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "ok-0", "null", "ok-2");
     Throwable e = cause(batch.get(1));
     assertInstanceOf(HandlerException.class, e);
     assertTrue(e.getMessage().contains("postprocess returned null for item 1 of a batch of 3"), e.getMessage());
@@ -116,27 +116,27 @@ class PostprocessResultTest {
 
   @Test
   void aLoneSurvivorOfAFailedBatchRunsAgainAloneInsteadOfTakingTheBlame() throws Exception {
-    List<CompletableFuture<String>> batch = oneBatch(Map.of(), "fail-bomb", "ok-1");
+    List<CompletableFuture<Object>> batch = oneBatch(Map.of(), "fail-bomb", "ok-1");
     assertOwnFailure(batch.get(0), "fail-bomb");
     assertEquals("out-ok-1", batch.get(1).get(10, TimeUnit.SECONDS));
     assertEquals(List.of("ok-1"), script.batches.get(2), "ok-1 ran once more, alone");
   }
 
-  private static void assertOwnFailure(CompletableFuture<String> f, String input) {
+  private static void assertOwnFailure(CompletableFuture<Object> f, String input) {
     Throwable e = cause(f);
     assertInstanceOf(InvalidInputException.class, e);
     assertEquals("bad input " + input, e.getMessage());
   }
 
   /** Registers one worker, holds it on a first request, queues {@code inputs} behind it, then lets them run. */
-  private List<CompletableFuture<String>> oneBatch(Map<String, Object> config, String... inputs) {
+  private List<CompletableFuture<Object>> oneBatch(Map<String, Object> config, String... inputs) {
     Map<String, Object> c = new java.util.HashMap<>(Map.of("workers", 1, "maxBatchSize", 8));
     c.putAll(config);
     server.register(ModelArchive.builder("m", "1").handler("shaped").config(c).writeDirectory(dir.resolve("m")));
-    CompletableFuture<String> hold = server.predict("m", "hold");
+    CompletableFuture<Object> hold = server.predict("m", "hold");
     try {
       assertTrue(script.entered.await(10, TimeUnit.SECONDS));
-      List<CompletableFuture<String>> batch = new ArrayList<>();
+      List<CompletableFuture<Object>> batch = new ArrayList<>();
       for (String input : inputs) {
         batch.add(server.predict("m", input));
       }

@@ -96,7 +96,7 @@ class PrepareTest {
   @Test
   void prepareRunsOnTheCallersThreadAndPreprocessSeesItsResult() throws Exception {
     register(Map.of("maxBatchCost", 100));
-    assertEquals("HELLO!", server.<String>predict("m", "hello").get(10, TimeUnit.SECONDS));
+    assertEquals("HELLO!", server.predict("m", "hello").get(10, TimeUnit.SECONDS));
     assertSame(Thread.currentThread(), preparedOn.get(preparedOn.size() - 1));
     assertEquals(List.of("HELLO!"), batches.get(batches.size() - 1));
   }
@@ -104,15 +104,15 @@ class PrepareTest {
   @Test
   void costIsComputedFromThePreparedValue() throws Exception {
     register(Map.of("maxBatchCost", 100));
-    server.<String>predict("m", "abc").get(10, TimeUnit.SECONDS);
+    server.predict("m", "abc").get(10, TimeUnit.SECONDS);
     assertEquals(4L, costs.get(costs.size() - 1)); // "ABC!"
   }
 
   @Test
   void aPrepareFailureIsThatRequestsOwnHandlerErrorAndNeverReachesAWorker() throws Exception {
     register(Map.of());
-    CompletableFuture<String> bad = server.predict("m", "bad");
-    CompletableFuture<String> good = server.predict("m", "good");
+    CompletableFuture<Object> bad = server.predict("m", "bad");
+    CompletableFuture<Object> good = server.predict("m", "good");
     Throwable cause = QueueTest.cause(bad);
     assertInstanceOf(HandlerException.class, cause);
     assertTrue(cause.getMessage().contains("model 'm' version '1'") && cause.getMessage().contains("prepare"),
@@ -141,7 +141,7 @@ class PrepareTest {
   @Test
   void aRequestWhoseDeadlinePassesWhilePreparingIsNeverQueued() {
     register(Map.of());
-    CompletableFuture<String> slow = server.predict("m", "slow",
+    CompletableFuture<Object> slow = server.predict("m", "slow",
         new PredictOptions(null, Duration.ofSeconds(1)));
     Throwable cause = QueueTest.cause(slow);
     assertInstanceOf(DeadlineExceededException.class, cause);

@@ -23,7 +23,7 @@ class QueueTest {
   @TempDir Path dir;
   final TestHandler.Probe probe = new TestHandler.Probe("v1");
   final ModelServer server = Servers.server(probe);
-  CompletableFuture<String> blocker;
+  CompletableFuture<Object> blocker;
 
   @BeforeEach
   void holdTheOnlyWorker() throws Exception {
@@ -43,7 +43,7 @@ class QueueTest {
   void fullQueueRejectsAtOnceNamingTheModelAndTheLimit() throws Exception {
     server.predict("m", "q1");
     server.predict("m", "q2");
-    CompletableFuture<String> third = server.predict("m", "q3");
+    CompletableFuture<Object> third = server.predict("m", "q3");
     assertTrue(third.isDone(), "a full queue must answer without blocking");
     Throwable cause = cause(third);
     assertInstanceOf(QueueFullException.class, cause);
@@ -54,10 +54,10 @@ class QueueTest {
 
   @Test
   void cancelledRequestLeavesTheQueueAndNeverReachesTheHandler() throws Exception {
-    CompletableFuture<String> doomed = server.predict("m", "doomed");
+    CompletableFuture<Object> doomed = server.predict("m", "doomed");
     assertTrue(doomed.cancel(true));
     assertEquals(0, server.describe("m").versions().get(0).queueDepth());
-    CompletableFuture<String> after = server.predict("m", "after");
+    CompletableFuture<Object> after = server.predict("m", "after");
     probe.open();
     assertEquals("v1:after", after.get(10, TimeUnit.SECONDS));
     assertFalse(probe.allInputs().contains("doomed"));
@@ -66,7 +66,7 @@ class QueueTest {
 
   @Test
   void lateRequestExpiresWhileQueuedAndNeverReachesTheHandler() throws Exception {
-    CompletableFuture<String> late = server.predict("m", "late", PredictOptions.timeout(Duration.ofMillis(50)));
+    CompletableFuture<Object> late = server.predict("m", "late", PredictOptions.ofTimeout(Duration.ofMillis(50)));
     // The worker is still held: the expiry comes from the timer, not from the next dispatch.
     Throwable cause = cause(late);
     assertInstanceOf(DeadlineExceededException.class, cause);
@@ -89,7 +89,7 @@ class QueueTest {
   @Test
   void unknownModelAndVersionFailWithModelNotFound() {
     assertInstanceOf(ModelNotFoundException.class, cause(server.predict("nope", "x")));
-    assertInstanceOf(ModelNotFoundException.class, cause(server.predict("m", "x", PredictOptions.version("9"))));
+    assertInstanceOf(ModelNotFoundException.class, cause(server.predict("m", "x", PredictOptions.ofVersion("9"))));
     assertThrows(ModelNotFoundException.class, () -> server.predictBlocking("nope", "x"));
   }
 

@@ -28,7 +28,7 @@ class RequestFutureClaimTest {
   @TempDir Path dir;
   final TestHandler.Probe probe = new TestHandler.Probe("v1");
   final ModelServer server = Servers.server(probe);
-  CompletableFuture<String> held;
+  CompletableFuture<Object> held;
 
   @BeforeEach
   void holdTheWorker() throws InterruptedException {
@@ -46,7 +46,7 @@ class RequestFutureClaimTest {
 
   @Test
   void obtrudeValueAndObtrudeExceptionAreRefusedAndTheRequestStillRuns() throws Exception {
-    CompletableFuture<String> f = server.predict("m", "queued");
+    CompletableFuture<Object> f = server.predict("m", "queued");
     assertThrows(UnsupportedOperationException.class, () -> f.obtrudeValue("forged"));
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> f.obtrudeException(new IllegalStateException("forged")));
@@ -59,7 +59,7 @@ class RequestFutureClaimTest {
 
   @Test
   void completeAsyncIsCountedAndTheVersionStillDrains() throws Exception {
-    CompletableFuture<String> f = server.predict("m", "queued");
+    CompletableFuture<Object> f = server.predict("m", "queued");
     f.completeAsync(() -> "the caller's own", Runnable::run);
     assertEquals("the caller's own", f.get(10, TimeUnit.SECONDS));
     assertEquals(1, counts().succeeded(), "counted as soon as the caller sees it");
@@ -70,7 +70,7 @@ class RequestFutureClaimTest {
 
   @Test
   void aFailingCompleteAsyncSupplierFailsTheRequestThroughTheClaim() {
-    CompletableFuture<String> f = server.predict("m", "queued");
+    CompletableFuture<Object> f = server.predict("m", "queued");
     f.completeAsync(() -> {
       throw new IllegalStateException("supplier failed");
     }, Runnable::run);
@@ -82,8 +82,8 @@ class RequestFutureClaimTest {
 
   @Test
   void completeOnTimeoutAndOrTimeoutAreCountedAndTheVersionStillDrains() throws Exception {
-    CompletableFuture<String> late = server.predict("m", "late");
-    CompletableFuture<String> bounded = server.predict("m", "bounded");
+    CompletableFuture<Object> late = server.predict("m", "late");
+    CompletableFuture<Object> bounded = server.predict("m", "bounded");
     late.completeOnTimeout("default", 1, TimeUnit.MILLISECONDS);
     bounded.orTimeout(1, TimeUnit.MILLISECONDS);
     assertEquals("default", late.get(10, TimeUnit.SECONDS));

@@ -57,15 +57,15 @@ class SchedulingTest {
    * Holds the only worker on {@code blocker}, queues {@code inputs} (at {@code priorities}, or 0) behind it, then
    * releases it; returns their futures once the blocker is answered (they may still be running or failing).
    */
-  private List<CompletableFuture<String>> behindBlocker(String model, String blocker, List<String> inputs,
+  private List<CompletableFuture<Object>> behindBlocker(String model, String blocker, List<String> inputs,
       List<Integer> priorities) throws Exception {
     probe.close();
-    CompletableFuture<String> held = server.predict(model, blocker);
+    CompletableFuture<Object> held = server.predict(model, blocker);
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       int priority = priorities == null ? 0 : priorities.get(i);
-      futures.add(server.predict(model, inputs.get(i), PredictOptions.priority(priority)));
+      futures.add(server.predict(model, inputs.get(i), PredictOptions.ofPriority(priority)));
     }
     probe.open();
     held.get(10, TimeUnit.SECONDS);
@@ -73,10 +73,10 @@ class SchedulingTest {
   }
 
   /** {@link #behindBlocker}, then waits for every queued request and forgets the blocker's batch. */
-  private List<CompletableFuture<String>> queueBehindBlocker(String model, List<String> inputs, List<Integer> priorities)
+  private List<CompletableFuture<Object>> queueBehindBlocker(String model, List<String> inputs, List<Integer> priorities)
       throws Exception {
-    List<CompletableFuture<String>> futures = behindBlocker(model, "blocker", inputs, priorities);
-    for (CompletableFuture<String> f : futures) {
+    List<CompletableFuture<Object>> futures = behindBlocker(model, "blocker", inputs, priorities);
+    for (CompletableFuture<Object> f : futures) {
       f.get(10, TimeUnit.SECONDS);
     }
     probe.batches.remove(0);
@@ -93,7 +93,7 @@ class SchedulingTest {
   @Test
   void aPriorityOutsideTheLevelsIsRejected() {
     server.register(archive(dir, "m", "1", Map.of("priorityLevels", 2)));
-    Throwable e = QueueTest.cause(server.predict("m", "x", PredictOptions.priority(2)));
+    Throwable e = QueueTest.cause(server.predict("m", "x", PredictOptions.ofPriority(2)));
     assertInstanceOf(InvalidInputException.class, e);
     assertTrue(e.getMessage().contains("priority 2 is out of range 0..1"), e.getMessage());
   }
@@ -109,7 +109,7 @@ class SchedulingTest {
     Throwable e = QueueTest.cause(server.predict("m", "low-2"));
     assertInstanceOf(QueueFullException.class, e);
     assertTrue(e.getMessage().contains("priorityQueueLimits[0] = 1"), e.getMessage());
-    assertFalse(server.predict("m", "high-1", PredictOptions.priority(1)).isDone());
+    assertFalse(server.predict("m", "high-1", PredictOptions.ofPriority(1)).isDone());
   }
 
   @Test
@@ -117,7 +117,7 @@ class SchedulingTest {
     server.register(ModelArchive.builder("c", "1").handler("costed")
         .config(Map.of("workers", 1, "maxBatchSize", 8, "maxBatchCost", 40)).writeDirectory(dir.resolve("c")));
     List<String> inputs = List.of("t-10", "t-2", "t-9", "t-3", "t-10", "t-2", "t-50", "t-9", "t-3", "t-2");
-    List<CompletableFuture<String>> futures = behindBlocker("c", "t-1", inputs, null);
+    List<CompletableFuture<Object>> futures = behindBlocker("c", "t-1", inputs, null);
     for (int i = 0; i < inputs.size(); i++) {
       assertEquals("v1:" + inputs.get(i), futures.get(i).get(10, TimeUnit.SECONDS));
     }
@@ -140,7 +140,7 @@ class SchedulingTest {
     for (int i = 0; i < 12; i++) {
       inputs.add("big-1");
     }
-    for (CompletableFuture<String> f : behindBlocker("c", "warm-1", inputs, null)) {
+    for (CompletableFuture<Object> f : behindBlocker("c", "warm-1", inputs, null)) {
       f.get(10, TimeUnit.SECONDS);
     }
     List<List<String>> batches = probe.batches.subList(1, probe.batches.size());
@@ -171,7 +171,7 @@ class SchedulingTest {
     for (int i = 0; i < 16; i++) {
       inputs.add(i == 11 ? "batch-bomb" : "ok-" + i);
     }
-    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", inputs, null);
+    List<CompletableFuture<Object>> futures = behindBlocker("m", "blocker", inputs, null);
     for (int i = 0; i < 16; i++) {
       if (i == 11) {
         Throwable e = QueueTest.cause(futures.get(i));
@@ -189,7 +189,7 @@ class SchedulingTest {
   @Test
   void withoutIsolationTheWholeBatchFails() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 4, "failureIsolation", false)));
-    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", List.of("ok", "batch-bomb"), null);
+    List<CompletableFuture<Object>> futures = behindBlocker("m", "blocker", List.of("ok", "batch-bomb"), null);
     assertInstanceOf(HandlerException.class, QueueTest.cause(futures.get(0)));
     assertInstanceOf(HandlerException.class, QueueTest.cause(futures.get(1)));
   }
@@ -199,19 +199,19 @@ class SchedulingTest {
     server.register(archive(dir, "m", "1", Map.of("workers", 2, "maxBatchSize", 4)));
     probe.transform = s -> s + "@" + Thread.currentThread().getName();
     probe.close();
-    CompletableFuture<String> crash = server.predict("m", "crash");
-    CompletableFuture<String> mate = server.predict("m", "mate");
+    CompletableFuture<Object> crash = server.predict("m", "crash");
+    CompletableFuture<Object> mate = server.predict("m", "mate");
     probe.open();
     // "crash" kills a worker every time: it dies twice and then fails; its batch-mate is retried and succeeds.
     assertInstanceOf(WorkerFailedException.class, QueueTest.cause(crash));
-    assertTrue(mate.get(10, TimeUnit.SECONDS).startsWith("v1:mate@"));
+    assertTrue(((String) mate.get(10, TimeUnit.SECONDS)).startsWith("v1:mate@"));
     awaitTrue("the crashed workers were restarted", () -> probe.initializations.get() >= 4);
   }
 
   @Test
   void aNonIdempotentModelFailsTheBatchOfADeadWorker() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 4, "idempotent", false)));
-    List<CompletableFuture<String>> futures = behindBlocker("m", "blocker", List.of("crash", "mate"), null);
+    List<CompletableFuture<Object>> futures = behindBlocker("m", "blocker", List.of("crash", "mate"), null);
     assertInstanceOf(WorkerFailedException.class, QueueTest.cause(futures.get(0)));
     assertInstanceOf(WorkerFailedException.class, QueueTest.cause(futures.get(1)));
   }
@@ -225,7 +225,7 @@ class SchedulingTest {
     server.predict("m", "busy-2");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
     long start = System.nanoTime();
-    Throwable e = QueueTest.cause(server.predict("m", "late", PredictOptions.timeout(Duration.ofMillis(100))));
+    Throwable e = QueueTest.cause(server.predict("m", "late", PredictOptions.ofTimeout(Duration.ofMillis(100))));
     assertInstanceOf(DeadlineExceededException.class, e);
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9), "expiry waited for a worker");
     assertFalse(probe.allInputs().contains("late"));
@@ -236,13 +236,13 @@ class SchedulingTest {
     server.register(archive(dir, "m", "1", Map.of("minWorkers", 1, "maxWorkers", 3, "maxBatchSize", 1,
         "scaleUpWait", "20ms", "scaleCooldown", "0ms", "scaleDownIdle", "200ms")));
     probe.close();
-    List<CompletableFuture<String>> burst = new ArrayList<>();
+    List<CompletableFuture<Object>> burst = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       burst.add(server.predict("m", "b" + i));
     }
     awaitTrue("the pool grew to 3", () -> server.describe("m").versions().get(0).workers().size() == 3);
     probe.open();
-    for (CompletableFuture<String> f : burst) {
+    for (CompletableFuture<Object> f : burst) {
       f.get(10, TimeUnit.SECONDS);
     }
     awaitTrue("the pool shrank to 1", () -> server.describe("m").versions().get(0).workers().size() == 1);

@@ -15,6 +15,7 @@ import java.util.function.Function;
  */
 final class TestHandler implements Handler<String, String> {
   private final Probe probe;
+  private boolean initialized;
 
   TestHandler(Probe probe) {
     this.probe = probe;
@@ -55,6 +56,7 @@ final class TestHandler implements Handler<String, String> {
 
   @Override
   public void initialize(HandlerContext context) {
+    initialized = true;
     probe.initializations.incrementAndGet();
     if (probe.initFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("initialize failed on purpose");
@@ -104,9 +106,12 @@ final class TestHandler implements Handler<String, String> {
     return (List<String>) inferred;
   }
 
+  /** Counts closes of initialized instances: the registration probe is closed too, but was never initialized. */
   @Override
   public void close() {
-    probe.closes.incrementAndGet();
+    if (initialized) {
+      probe.closes.incrementAndGet();
+    }
   }
 
   private static void hangUntilInterrupted() {

@@ -43,11 +43,11 @@ class TickerTest {
   void aRequestWhoseDeadlinePassedWhileQueuedIsNotStarted() throws Exception {
     server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 1)));
     probe.close();
-    CompletableFuture<String> blocker = server.predict("m", "blocker");
+    CompletableFuture<Object> blocker = server.predict("m", "blocker");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
     // An hour-long deadline: the real-time timer will not fire during this test.
-    CompletableFuture<String> late = server.predict("m", "late", PredictOptions.timeout(Duration.ofHours(1)));
-    CompletableFuture<String> onTime = server.predict("m", "on-time", PredictOptions.timeout(Duration.ofHours(3)));
+    CompletableFuture<Object> late = server.predict("m", "late", PredictOptions.ofTimeout(Duration.ofHours(1)));
+    CompletableFuture<Object> onTime = server.predict("m", "on-time", PredictOptions.ofTimeout(Duration.ofHours(3)));
     advance(Duration.ofHours(2));
     probe.open();
     blocker.get(10, TimeUnit.SECONDS);
@@ -63,7 +63,7 @@ class TickerTest {
     server.register(archive(dir, "m", "1", Map.of("minWorkers", 1, "maxWorkers", 2, "maxBatchSize", 1,
         "scaleUpWait", "1h", "scaleDownIdle", "1h", "scaleCooldown", "0ms")));
     probe.close();
-    List<CompletableFuture<String>> queued = new ArrayList<>();
+    List<CompletableFuture<Object>> queued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       queued.add(server.predict("m", "q" + i));
     }
@@ -72,7 +72,7 @@ class TickerTest {
     advance(Duration.ofHours(1));
     awaitTrue("a second worker starts", () -> server.describe("m").versions().get(0).workers().size() == 2);
     probe.open();
-    for (CompletableFuture<String> f : queued) {
+    for (CompletableFuture<Object> f : queued) {
       f.get(10, TimeUnit.SECONDS);
     }
     // Idleness is measured from when a worker goes back to the queue: let both get there before time moves on.
@@ -87,8 +87,8 @@ class TickerTest {
     server.register(archive(dir, "idle", "1", Map.of("minWorkers", 0)));
     // A version allowed to grow from zero shows that the autoscaler ran after the clock moved an hour on.
     server.register(archive(dir, "elastic", "1", Map.of("minWorkers", 0, "maxWorkers", 1)));
-    CompletableFuture<String> waiting = server.predict("idle", "a");
-    CompletableFuture<String> elastic = server.predict("elastic", "b");
+    CompletableFuture<Object> waiting = server.predict("idle", "a");
+    CompletableFuture<Object> elastic = server.predict("elastic", "b");
     advance(Duration.ofHours(1));
     assertEquals("v1:b", elastic.get(10, TimeUnit.SECONDS));
     assertEquals(0, server.describe("idle").versions().get(0).workers().size(), "a worker started by itself");

@@ -60,12 +60,14 @@ class SyntheticHandler implements Handler<Object, Object> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Object inference(Object preprocessed, Batch<Object> batch) {
+    List<Object> inputs = (List<Object>) preprocessed; // what preprocess returned: also set when called directly
     long largest = 0;
-    for (Object in : batch.inputs()) {
+    for (Object in : inputs) {
       largest = Math.max(largest, costOf(in));
     }
-    long cost = curve.nanos(batch.size(), largest * batch.size());
+    long cost = curve.nanos(inputs.size(), largest * inputs.size());
     if (cost > 0) {
       long end = System.nanoTime() + cost;
       for (long left = cost; left > 0; left = end - System.nanoTime()) {

@@ -113,14 +113,18 @@ public final class ModelVersion implements VersionView {
     this.resources = resources;
     this.owned = owned;
     this.handlerName = manifest.handler();
-    Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares
-    this.inputType = declaredType("inputType", probe::inputType);
-    this.outputType = declaredType("outputType", probe::outputType);
-    // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
-    // with a cache. Without any, callers never run handler code.
-    this.prepares = overrides(probe, "prepare", 1);
-    this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
-        || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
+    Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares, then closed
+    try {
+      this.inputType = declaredType("inputType", probe::inputType);
+      this.outputType = declaredType("outputType", probe::outputType);
+      // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
+      // with a cache. Without any, callers never run handler code.
+      this.prepares = overrides(probe, "prepare", 1);
+      this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
+          || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
+    } finally {
+      closeQuietly(probe);
+    }
     this.queue = new RequestQueue(config, resources.ticker);
     this.lastUsedNanos = resources.ticker.read();
     this.pool = new WorkerPool(this, config.devices());

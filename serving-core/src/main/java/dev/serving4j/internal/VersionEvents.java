@@ -57,7 +57,8 @@ public interface VersionEvents {
 
   /**
    * Request {@code requestId} completed; {@code batchId} is the last batch that ran it, 0 if none. {@code startNanos}
-   * is 0 if it never reached a worker. Times are {@code System.nanoTime()}.
+   * is 0 if it never reached a worker. Times are the server's {@link dev.serving4j.Ticker} readings
+   * ({@code System.nanoTime()} unless a ticker was injected).
    */
   default void completed(long requestId, long batchId, Outcome outcome, long arrivalNanos, long startNanos,
       long endNanos, Throwable error) {}

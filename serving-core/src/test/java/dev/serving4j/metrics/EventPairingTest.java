@@ -44,7 +44,7 @@ class EventPairingTest {
         .listener(log).build()) {
       server.register(ModelArchive.builder("m", "1").handler("rec").config(Map.of("workers", 2, "maxBatchSize", 8))
           .writeDirectory(dir.resolve("m")));
-      List<Future<List<CompletableFuture<String>>>> submitted = new ArrayList<>();
+      List<Future<List<CompletableFuture<Object>>>> submitted = new ArrayList<>();
       for (int c = 0; c < CALLERS; c++) {
         submitted.add(callers.submit(() -> predictMany(server)));
       }
@@ -72,8 +72,8 @@ class EventPairingTest {
     started.forEach((id, batch) -> assertEquals(batch.size(), answeredPerBatch.get(id), "requests of batch " + id));
   }
 
-  private static List<CompletableFuture<String>> predictMany(ModelServer server) {
-    List<CompletableFuture<String>> futures = new ArrayList<>();
+  private static List<CompletableFuture<Object>> predictMany(ModelServer server) {
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
     for (int i = 0; i < PER_CALLER; i++) {
       futures.add(server.predict("m", "r" + i));
     }

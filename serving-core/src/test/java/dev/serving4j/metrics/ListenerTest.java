@@ -97,7 +97,7 @@ class ListenerTest {
     try (ModelServer server = ModelServer.builder().handler("rec", () -> new RecordingHandler(probe))
         .meterRegistry(registry).listener(broken).listener(after).build()) {
       server.register(archive("m"));
-      List<CompletableFuture<String>> futures = new ArrayList<>();
+      List<CompletableFuture<Object>> futures = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         futures.add(server.predict("m", "r" + i));
       }

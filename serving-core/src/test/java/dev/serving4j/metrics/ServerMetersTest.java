@@ -65,16 +65,16 @@ class ServerMetersTest {
   private void runKnownWorkload() throws Exception {
     server.register(archive("m", Map.of("workers", 1, "maxBatchSize", 4, "maxQueueSize", 8)));
     probe.hold();
-    CompletableFuture<String> held = server.predict("m", "held");
+    CompletableFuture<Object> held = server.predict("m", "held");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> waiting = new ArrayList<>();
+    List<CompletableFuture<Object>> waiting = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       waiting.add(server.predict("m", "w" + i));
     }
-    CompletableFuture<String> cancelled = server.predict("m", "cancel-me");
+    CompletableFuture<Object> cancelled = server.predict("m", "cancel-me");
     assertInstanceOf(QueueFullException.class, causeOf(server.predict("m", "no-room")));
     assertTrue(cancelled.cancel(true));
-    CompletableFuture<String> late = server.predict("m", "late", PredictOptions.timeout(Duration.ofMillis(20)));
+    CompletableFuture<Object> late = server.predict("m", "late", PredictOptions.ofTimeout(Duration.ofMillis(20)));
     assertInstanceOf(DeadlineExceededException.class, causeOf(late));
     probe.release();
     assertEquals("ok:held", held.get(10, TimeUnit.SECONDS));
@@ -136,9 +136,9 @@ class ServerMetersTest {
   void batchSizeSummaryCountsTheHalvesRunToIsolateAFailure() throws Exception {
     server.register(archive("m", Map.of("workers", 1, "maxBatchSize", 4, "failureIsolation", true)));
     probe.hold();
-    CompletableFuture<String> held = server.predict("m", "held");
+    CompletableFuture<Object> held = server.predict("m", "held");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    List<CompletableFuture<String>> four = new ArrayList<>();
+    List<CompletableFuture<Object>> four = new ArrayList<>();
     for (String in : List.of("a", "b", "bomb", "c")) {
       four.add(server.predict("m", in));
     }
@@ -171,9 +171,9 @@ class ServerMetersTest {
   void gaugesFollowTheQueueWhileAWorkerIsHeld() throws Exception {
     server.register(archive("m", Map.of("workers", 1, "maxBatchSize", 1, "maxQueueSize", 4)));
     probe.hold();
-    CompletableFuture<String> held = server.predict("m", "held");
+    CompletableFuture<Object> held = server.predict("m", "held");
     assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
-    CompletableFuture<String> queued = server.predict("m", "queued");
+    CompletableFuture<Object> queued = server.predict("m", "queued");
     assertEquals(1, gauge("serving4j.queue.depth"));
     assertEquals(2, gauge("serving4j.inflight"));
     assertEquals(1, registry.get("serving4j.workers").tags("model", "m", "state", "busy").gauge().value());

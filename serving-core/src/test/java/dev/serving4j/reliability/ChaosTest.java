@@ -248,9 +248,9 @@ class ChaosTest {
     try {
       for (int id = 0; id < plan.faults.length; id++) {
         permits.acquire();
-        PredictOptions options = PredictOptions.priority(plan.priorities[id])
+        PredictOptions options = PredictOptions.ofPriority(plan.priorities[id])
             .withTimeout(plan.timeoutMillis[id] == 0 ? null : Duration.ofMillis(plan.timeoutMillis[id]));
-        CompletableFuture<String> f = server.predict("chaos", new Call(id, plan.faults[id]), options);
+        CompletableFuture<Object> f = server.predict("chaos", new Call(id, plan.faults[id]), options);
         int requestId = id;
         f.whenComplete((v, e) -> {
           permits.release();
@@ -290,7 +290,7 @@ class ChaosTest {
       assertTrue(System.nanoTime() < deadline, () -> "workers did not recover: " + server.describe("chaos"));
       Thread.sleep(5);
     }
-    List<CompletableFuture<String>> clean = new ArrayList<>();
+    List<CompletableFuture<Object>> clean = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       clean.add(server.predict("chaos", new Call(i, Fault.NONE)));
     }

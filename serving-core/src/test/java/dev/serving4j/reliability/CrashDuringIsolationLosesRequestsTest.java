@@ -65,10 +65,10 @@ class CrashDuringIsolationLosesRequestsTest {
         .restartBackoff(Duration.ofMillis(1), Duration.ofMillis(10)).drainTimeout(Duration.ofSeconds(1)).build()) {
       server.register(ModelArchive.builder("m", "1").handler("bisected")
           .config(Map.of("workers", 1, "maxBatchSize", 8)).writeDirectory(dir.resolve("m")));
-      CompletableFuture<String> hold = server.predict("m", "hold");
+      CompletableFuture<Object> hold = server.predict("m", "hold");
       entered.await(10, TimeUnit.SECONDS);
       // Queued behind "hold", these four form one batch: [bomb, crash | ok-1, ok-2].
-      List<CompletableFuture<String>> batch = List.of(server.predict("m", "bomb"), server.predict("m", "crash"),
+      List<CompletableFuture<Object>> batch = List.of(server.predict("m", "bomb"), server.predict("m", "crash"),
           server.predict("m", "ok-1"), server.predict("m", "ok-2"));
       gate.countDown();
       assertEquals("out-hold", hold.get(10, TimeUnit.SECONDS));

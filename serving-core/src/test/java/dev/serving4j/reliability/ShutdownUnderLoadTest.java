@@ -82,7 +82,7 @@ class ShutdownUnderLoadTest {
   /** Client threads sending requests, each keeping up to 8 in flight, recording what comes back. */
   private static final class Load implements AutoCloseable {
     final AtomicBoolean stop = new AtomicBoolean();
-    final ConcurrentLinkedQueue<CompletableFuture<String>> futures = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<CompletableFuture<Object>> futures = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     final Map<String, LongAdder> byVersion = new ConcurrentHashMap<>();
     final LongAdder succeeded = new LongAdder();
@@ -101,13 +101,13 @@ class ShutdownUnderLoadTest {
       Semaphore inFlight = new Semaphore(8);
       for (long i = 0; !stop.get(); i++) {
         inFlight.acquireUninterruptibly();
-        CompletableFuture<String> f = server.predict("m", "r" + i);
+        CompletableFuture<Object> f = server.predict("m", "r" + i);
         futures.add(f);
         f.whenComplete((v, e) -> {
           inFlight.release();
           if (e == null) {
             succeeded.increment();
-            byVersion.computeIfAbsent(v.substring(0, v.indexOf(':')), k -> new LongAdder()).increment();
+            byVersion.computeIfAbsent(((String) v).substring(0, ((String) v).indexOf(':')), k -> new LongAdder()).increment();
           } else {
             failures.add(e instanceof CompletionException ? e.getCause() : e);
           }
@@ -181,7 +181,7 @@ class ShutdownUnderLoadTest {
       Load load = new Load(server);
       load.awaitSucceeded(Sizes.pick(5_000, 50_000));
       server.close();
-      List<CompletableFuture<String>> snapshot = List.copyOf(load.futures);
+      List<CompletableFuture<Object>> snapshot = List.copyOf(load.futures);
       load.close();
       assertTrue(snapshot.stream().allMatch(CompletableFuture::isDone), "a future accepted before close was not"
           + " complete when close returned");
@@ -200,7 +200,7 @@ class ShutdownUnderLoadTest {
     ModelServer server = server("stuck", Duration.ofMillis(500));
     try (ModelArchive archive = archive("1")) {
       server.register(archive);
-      List<CompletableFuture<String>> futures = new ArrayList<>();
+      List<CompletableFuture<Object>> futures = new ArrayList<>();
       futures.add(server.predict("m", "stuck"));
       futures.add(server.predict("m", "stuck"));
       for (int i = 0; i < 100; i++) {
@@ -210,7 +210,7 @@ class ShutdownUnderLoadTest {
       server.close();
       long closeMillis = (System.nanoTime() - start) / 1_000_000;
       assertTrue(closeMillis < 10_000, "close took " + closeMillis + " ms with a 500 ms drain timeout");
-      for (CompletableFuture<String> f : futures) {
+      for (CompletableFuture<Object> f : futures) {
         assertTrue(f.isDone(), "close returned before every accepted future completed");
       }
       assertInstanceOf(ServerClosedException.class, cause(futures.get(0)));

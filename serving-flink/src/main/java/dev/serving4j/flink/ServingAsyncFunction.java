@@ -74,7 +74,9 @@ public final class ServingAsyncFunction<I, O> extends RichAsyncFunction<I, Predi
   /** Calls the model; the record's future completes when serving4j's does. */
   @Override
   public void asyncInvoke(I input, ResultFuture<Prediction<I, O>> result) {
-    CompletableFuture<O> future = lease.predict(input, options);
+    // ModelServer.predict is untyped; O is the output type this operator was built with (AsyncPredict.model).
+    @SuppressWarnings("unchecked")
+    CompletableFuture<O> future = (CompletableFuture<O>) (CompletableFuture<?>) lease.predict(input, options);
     pending.put(result, future);
     future.whenComplete((output, error) -> {
       pending.remove(result);

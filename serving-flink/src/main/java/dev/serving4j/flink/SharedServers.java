@@ -148,8 +148,8 @@ final class SharedServers {
       return entry.server;
     }
 
-    /** Calls the model served. */
-    <O> CompletableFuture<O> predict(Object input, PredictOptions options) {
+    /** Calls the model served; untyped, as {@link ModelServer#predict} is (the caller checks the output type). */
+    CompletableFuture<Object> predict(Object input, PredictOptions options) {
       return entry.server.predict(entry.identity.name(), input, options);
     }
 

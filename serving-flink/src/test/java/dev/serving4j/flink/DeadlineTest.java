@@ -26,9 +26,9 @@ class DeadlineTest {
         .timeout(Duration.ofMillis(200)).function();
     try (SharedServers.Lease lease = SharedServers.acquire(ArchiveSource.path(archive), Map.of(),
         getClass().getClassLoader(), directory.resolve("cache"))) {
-      CompletableFuture<String> running = lease.predict("holds the only worker",
+      CompletableFuture<Object> running = lease.predict("holds the only worker",
           function.predictOptions().withTimeout(Duration.ZERO));
-      CompletableFuture<String> queued = lease.predict("waits behind it", function.predictOptions());
+      CompletableFuture<Object> queued = lease.predict("waits behind it", function.predictOptions());
 
       CompletionException expired = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
           queued::join);

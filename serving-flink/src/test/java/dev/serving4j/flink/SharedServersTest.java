@@ -48,7 +48,7 @@ class SharedServersTest {
     first.close();
     first.close();
     assertEquals(1, SharedServers.liveServers(), "closing a lease twice releases it once");
-    assertEquals("id:7", second.<String>predict(7L, PredictOptions.DEFAULTS).join());
+    assertEquals("id:7", second.predict(7L, PredictOptions.DEFAULTS).join());
     second.close();
   }
 
@@ -85,7 +85,7 @@ class SharedServersTest {
   @Test
   void theOperatorTimeoutBecomesServingsDeadlineKeepingTheOtherOptions() {
     ServingAsyncFunction<Long, String> function = AsyncPredict.model(ArchiveSource.path(archive), String.class)
-        .timeout(Duration.ofMillis(750)).options(PredictOptions.version("1").withPriority(0).withKey("user-3"))
+        .timeout(Duration.ofMillis(750)).options(PredictOptions.ofVersion("1").withPriority(0).withKey("user-3"))
         .function();
     assertEquals(new PredictOptions("1", Duration.ofMillis(750), 0, "user-3"), function.predictOptions());
   }

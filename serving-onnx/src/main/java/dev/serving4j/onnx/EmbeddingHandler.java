@@ -82,7 +82,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
         : model.outputs().keySet().iterator().next());
     TensorSpec out = model.outputs().get(output);
     if (out == null || out.dtype() != DType.FLOAT32 || (out.rank() != 2 && out.rank() != 3)) {
-      throw new InvalidConfigException("output '" + output + "' of model " + model.modelName() + " must be float32 "
+      throw new InvalidConfigException("output '" + output + "' of model " + model.label() + " must be float32 "
           + "[batch, sequence, hidden] or [batch, hidden]; outputs are " + model.outputs().values());
     }
   }
@@ -90,7 +90,7 @@ public final class EmbeddingHandler implements Handler<String, float[]> {
   private void requireInput(String name) {
     TensorSpec spec = model.inputs().get(name);
     if (spec == null || spec.dtype() != DType.INT64 || spec.rank() != 2) {
-      throw new InvalidConfigException("model " + model.modelName() + " needs an int64 [batch, sequence] input '"
+      throw new InvalidConfigException("model " + model.label() + " needs an int64 [batch, sequence] input '"
           + name + "' for the embedding handler; its inputs are " + model.inputs().values());
     }
   }

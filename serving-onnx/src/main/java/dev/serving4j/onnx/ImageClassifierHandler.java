@@ -92,7 +92,7 @@ public final class ImageClassifierHandler implements Handler<Object, List<Label>
     long[] s = in.shape();
     if (model.inputs().size() != 1 || in.dtype() != DType.FLOAT32 || s.length != 4 || !in.hasDynamicBatch()
         || (s[1] >= 0 && s[1] != 3) || out.dtype() != DType.FLOAT32 || out.rank() != 2) {
-      throw new InvalidConfigException("model " + model.modelName() + " must take one float32 [batch, 3, height, "
+      throw new InvalidConfigException("model " + model.label() + " must take one float32 [batch, 3, height, "
           + "width] input and give a float32 [batch, classes] output for the image-classifier handler; it has "
           + model.inputs().values() + " -> " + model.outputs().values());
     }

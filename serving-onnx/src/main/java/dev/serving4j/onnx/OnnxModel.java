@@ -95,8 +95,11 @@ public final class OnnxModel implements EngineModel {
     return outputs;
   }
 
-  /** The model's name and version, {@code name:version}. */
-  public String modelName() {
+  /**
+   * The model's label for messages, {@code name:version}. Not named {@code modelName()}: that is the bare name
+   * throughout the API ({@link dev.serving4j.HandlerContext#modelName()}, {@code EngineSpec.modelName()}).
+   */
+  public String label() {
     return model;
   }
 

@@ -5,6 +5,8 @@ import dev.serving4j.Handler;
 import dev.serving4j.HandlerContext;
 import dev.serving4j.InvalidConfigException;
 import dev.serving4j.InvalidInputException;
+import dev.serving4j.ModelClient;
+import dev.serving4j.ModelServer;
 import dev.serving4j.ServingException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,18 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
   public TensorHandler() {}
 
   /**
+   * The typed client of a model served by this handler: {@code Map<String, Tensor>} in and out, which a
+   * {@code Class} token cannot spell. Checked like any {@link ModelServer#client}.
+   *
+   * @throws dev.serving4j.ModelNotFoundException when {@code model} is not registered
+   * @throws InvalidInputException when a version's handler takes something other than tensor maps
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static ModelClient<Map<String, Tensor>, Map<String, Tensor>> client(ModelServer server, String model) {
+    return (ModelClient) server.client(model, Map.class, Map.class); // the erasure of this handler's types
+  }
+
+  /**
    * Loads the model and checks it is batchable.
    *
    * @throws InvalidConfigException when an input has no dynamic dimension 0
@@ -46,13 +60,13 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
     model.publishLiveTensors(context);
     String bucket = context.property("bucket", "none").trim();
     if (!bucket.equals("none") && !bucket.equals("shape")) {
-      throw new InvalidConfigException("handler property 'bucket' of model " + model.modelName()
+      throw new InvalidConfigException("handler property 'bucket' of model " + model.label()
           + " must be 'none' or 'shape', was '" + bucket + "'");
     }
     bucketByShape = bucket.equals("shape");
     for (TensorSpec in : model.inputs().values()) {
       if (!in.hasDynamicBatch()) {
-        throw new InvalidConfigException("model " + model.modelName() + " cannot be served by the tensor handler: "
+        throw new InvalidConfigException("model " + model.label() + " cannot be served by the tensor handler: "
             + "input '" + in.name() + "' is " + in.describe() + ", but requests are stacked along dimension 0, "
             + "which must be a dynamic batch dimension; re-export the model with a dynamic batch axis");
       }
@@ -103,7 +117,7 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
     }
     for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) { // generics are erased: check what really came
       if (!(e.getKey() instanceof String) || !(e.getValue() instanceof Tensor)) {
-        throw new InvalidInputException("input '" + e.getKey() + "' of model " + model.modelName() + " must map a "
+        throw new InvalidInputException("input '" + e.getKey() + "' of model " + model.label() + " must map a "
             + "String name to a " + Tensor.class.getName() + ", was "
             + (e.getValue() == null ? "null" : e.getValue().getClass().getName()));
       }
@@ -114,14 +128,14 @@ public final class TensorHandler implements Handler<Map<String, Tensor>, Map<Str
     for (String name : model.inputs().keySet()) {
       long[] shape = request.get(name).shape();
       if (rows >= 0 && shape[0] != rows) {
-        throw new InvalidInputException("input '" + name + "' of model " + model.modelName() + " has " + shape[0]
+        throw new InvalidInputException("input '" + name + "' of model " + model.label() + " has " + shape[0]
             + " rows but the request's other inputs have " + rows + "; all inputs need the same dimension 0");
       }
       rows = shape[0];
       key.append(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length))).append(';');
     }
     if (rows < 1) {
-      throw new InvalidInputException("request for model " + model.modelName() + " has 0 rows in dimension 0");
+      throw new InvalidInputException("request for model " + model.label() + " has 0 rows in dimension 0");
     }
     return key.toString();
   }

@@ -49,7 +49,8 @@ final class MiniLm implements AutoCloseable {
     if (Files.exists(target)) {
       return;
     }
-    try (InputStream in = MiniLm.class.getResourceAsStream(resource)) {
+    // the class loader, not the class: on the module path a Class only sees its own module's resources
+    try (InputStream in = MiniLm.class.getClassLoader().getResourceAsStream(resource.substring(1))) {
       if (in == null) {
         throw new IllegalStateException(resource + " not on the test class path (langchain4j MiniLM jar)");
       }

@@ -16,7 +16,6 @@ import dev.serving4j.spi.EngineProvider;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +30,8 @@ class OnnxModelTest {
 
   @Test
   void serviceLoaderFindsTheEngineByName() {
-    assertTrue(ServiceLoader.load(EngineProvider.class).stream()
-        .anyMatch(p -> p.get().name().equals("onnxruntime") && p.get() instanceof OnnxEngineProvider));
+    assertTrue(Providers.of(EngineProvider.class).stream()
+        .anyMatch(p -> p.name().equals("onnxruntime") && p instanceof OnnxEngineProvider));
   }
 
   @Test
@@ -45,6 +44,14 @@ class OnnxModelTest {
       assertTrue(model.outputs().containsKey("y"));
       assertEquals(Device.CPU, model.device());
     }
+  }
+
+  @Test
+  void labelNamesModelAndVersionWhileModelNameStaysTheBareNameElsewhere() {
+    try (OnnxModel model = engines.load("matmul_add.onnx")) {
+      assertEquals("test:1", model.label());
+    }
+    assertThrows(NoSuchMethodException.class, () -> OnnxModel.class.getMethod("modelName"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serving4j.Batch;
 import dev.serving4j.InvalidInputException;
 import dev.serving4j.ModelArchive;
+import dev.serving4j.ModelClient;
 import dev.serving4j.ModelServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,16 +58,17 @@ class ShapeBucketTest {
         .writeDirectory(dir.resolve("seq"));
     try (ModelServer server = ModelServer.builder().handler("recording", Recording::new).build()) {
       server.register(archive);
-      CompletableFuture<Map<String, Tensor>> first = server.predict("seq", sequence(1));
+      ModelClient<Map<String, Tensor>, Map<String, Tensor>> seq = TensorHandler.client(server, "seq");
+      CompletableFuture<Map<String, Tensor>> first = seq.predict(sequence(1));
       assertTrue(held.await(30, TimeUnit.SECONDS));
       List<CompletableFuture<Map<String, Tensor>>> calls = new ArrayList<>();
       List<Float> expected = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         long[] ids = i % 2 == 0 ? new long[] {i, 1} : new long[] {i, 1, 1};
-        calls.add(server.predict("seq", sequence(ids)));
+        calls.add(seq.predict(sequence(ids)));
         expected.add((float) Arrays.stream(ids).sum());
       }
-      CompletableFuture<Map<String, Tensor>> misfit = server.predict("seq",
+      CompletableFuture<Map<String, Tensor>> misfit = seq.predict(
           Map.of("input_ids", Tensor.of(new float[2], 1, 2), "attention_mask", Tensor.of(new long[2], 1, 2)));
       assertTrue(misfit.isCompletedExceptionally(), "a misfit must be refused at the door");
       gate.countDown();

@@ -13,7 +13,6 @@ import dev.serving4j.InvalidInputException;
 import dev.serving4j.spi.HandlerProvider;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class TensorHandlerTest {
 
   @Test
   void builtInAliasesAreFoundByServiceLoader() {
-    Set<String> aliases = ServiceLoader.load(HandlerProvider.class).stream().map(p -> p.get().alias())
+    Set<String> aliases = Providers.of(HandlerProvider.class).stream().map(HandlerProvider::alias)
         .collect(Collectors.toSet());
     assertEquals(Set.of("tensor", "embedding", "image-classifier"), aliases);
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.Batch;
 import dev.serving4j.InvalidInputException;
+import dev.serving4j.ModelClient;
 import dev.serving4j.ModelServer;
 import dev.serving4j.onnx.Tensor;
 import dev.serving4j.onnx.HeldTensorHandler;
@@ -95,7 +96,7 @@ class BadInputTest {
   @Test
   void eachBadInputFailsAloneBeforeNativeCodeWhileItsBatchMatesSucceed() throws Exception {
     server.register(OnnxFixtures.matmulArchive(dir, "gated-tensor", Map.of("workers", 1, "maxBatchSize", 64)));
-    CompletableFuture<Map<String, Tensor>> first = server.predict("mm", hold);
+    CompletableFuture<Map<String, Tensor>> first = mm().predict(hold);
     assertTrue(held.await(30, TimeUnit.SECONDS));
     Map<String, CompletableFuture<Map<String, Tensor>>> bad = new LinkedHashMap<>();
     List<CompletableFuture<Map<String, Tensor>>> good = new ArrayList<>();
@@ -103,8 +104,8 @@ class BadInputTest {
     for (Map.Entry<String, Map<String, Tensor>> e : badInputs().entrySet()) {
       float[] in = {good.size(), 1, 2, 3};
       goodInputs.add(in);
-      good.add(server.predict("mm", x(in)));
-      bad.put(e.getKey(), server.predict("mm", e.getValue()));
+      good.add(mm().predict(x(in)));
+      bad.put(e.getKey(), mm().predict(e.getValue()));
     }
     gate.countDown();
     first.get(30, TimeUnit.SECONDS);
@@ -136,19 +137,23 @@ class BadInputTest {
   @Test
   void nanAndInfinityAreAcceptedAsFloatValuesAndPropagate() throws Exception {
     server.register(OnnxFixtures.matmulArchive(dir, "gated-tensor", Map.of("workers", 1)));
-    float[] y = server.<Map<String, Tensor>>predict("mm", x(Float.NaN, 0, 0, 0)).get(30, TimeUnit.SECONDS).get("y")
+    float[] y = mm().predict(x(Float.NaN, 0, 0, 0)).get(30, TimeUnit.SECONDS).get("y")
         .toFloatArray();
     // x[0] = NaN: y[j] = NaN * W[0][j] + ...; W[0][0] = 0 and NaN * 0 is NaN, so every output is NaN.
     assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1]) && Float.isNaN(y[2]), java.util.Arrays.toString(y));
-    float[] inf = server.<Map<String, Tensor>>predict("mm", x(0, Float.POSITIVE_INFINITY, 0, 0))
+    float[] inf = mm().predict(x(0, Float.POSITIVE_INFINITY, 0, 0))
         .get(30, TimeUnit.SECONDS).get("y").toFloatArray();
     // x[1] = +Inf times W[1] = [0.3, 0.4, 0.5]: every output is +Inf.
     assertArrayEquals(new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, inf);
-    float[] both = server.<Map<String, Tensor>>predict("mm", x(0, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+    float[] both = mm().predict(x(0, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         0)).get(30, TimeUnit.SECONDS).get("y").toFloatArray();
     // +Inf + -Inf is NaN.
     assertTrue(Float.isNaN(both[0]) && Float.isNaN(both[1]) && Float.isNaN(both[2]), java.util.Arrays.toString(both));
     assertEquals(0, handlers.liveTensors());
+  }
+
+  private ModelClient<Map<String, Tensor>, Map<String, Tensor>> mm() {
+    return TensorHandler.client(server, "mm");
   }
 
   private static Throwable failure(CompletableFuture<?> f) {

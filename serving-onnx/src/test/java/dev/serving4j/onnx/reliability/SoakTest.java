@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serving4j.ModelServer;
 import dev.serving4j.onnx.Tensor;
+import dev.serving4j.onnx.TensorHandler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ class SoakTest {
       float[] x = {i % 7, 1, (i % 3) - 1, 0.5f};
       int id = i;
       long t0 = System.nanoTime();
-      server.<Map<String, Tensor>>predict("mm", Map.of("x", Tensor.of(x, 1, 4))).whenComplete((out, e) -> {
+      TensorHandler.client(server, "mm").predict(Map.of("x", Tensor.of(x, 1, 4))).whenComplete((out, e) -> {
         latencies[id] = System.nanoTime() - t0;
         if (e != null) {
           failed.increment();

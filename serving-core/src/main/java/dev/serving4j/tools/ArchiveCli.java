@@ -1,7 +1,8 @@
-package dev.serving4j.internal.archive;
+package dev.serving4j.tools;
 
 import dev.serving4j.ModelArchive;
 import dev.serving4j.ServingException;
+import dev.serving4j.internal.archive.ManifestJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,9 @@ import java.util.stream.Stream;
  * The archiver command line, modelled on {@code torch-model-archiver}: builds a {@code .s4j} archive from files, or
  * validates one and prints its manifest. Arguments are parsed by hand to keep serving-core free of CLI libraries.
  * Exit codes: 0 success, 1 the archive could not be built or opened, 2 usage error.
+ *
+ * <p>Run it as {@code java -cp <serving-core and its dependencies> dev.serving4j.tools.ArchiveCli --help}; the
+ * options are described in docs/archive-format.md.
  */
 public final class ArchiveCli {
   static final String USAGE = String.join(System.lineSeparator(),
