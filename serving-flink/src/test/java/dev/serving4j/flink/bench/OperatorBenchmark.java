@@ -30,8 +30,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Prints records/s per mode (over the job's net run time, without the MiniCluster's start) and, for the async modes, serving4j's mean batch size read from Flink's metrics.
  *
  * <p>Run (after {@code ./mvnw -q install -DskipTests}):
- * {@code ./mvnw -q -pl serving-flink exec:java -Dexec.mainClass=dev.serving4j.flink.bench.OperatorBenchmark
- * -Dexec.args="--sentences 3000 --rounds 2"}. Each mode runs {@code rounds} times after one warm-up round of 300
+ * {@code ./mvnw -q -pl serving-flink exec:exec -Dexec.args="-classpath %classpath
+ * dev.serving4j.flink.bench.OperatorBenchmark --sentences 3000 --rounds 2"}. Each mode runs {@code rounds} times after one warm-up round of 300
  * sentences; the best round counts. Timings are for a quiet machine; docs/flink.md records the figures.
  */
 public final class OperatorBenchmark {

@@ -29,7 +29,7 @@ import org.apache.flink.util.CloseableIterator;
  * (parallelism 2), MiniLM embeds each sentence through serving4j's async operator, and a keyed operator compares
  * every new vector with the ones seen so far, emitting each pair whose cosine similarity is at least the threshold.
  *
- * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl serving-flink exec:java}
+ * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl serving-flink exec:exec}
  * (options: {@code -Dexec.args="--threshold 0.9 --limit 1000"}).
  */
 public final class NearDuplicateJob {
