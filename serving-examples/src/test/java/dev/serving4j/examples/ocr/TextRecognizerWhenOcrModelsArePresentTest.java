@@ -58,7 +58,7 @@ class TextRecognizerWhenOcrModelsArePresentTest {
     for (int i = 0; i < truth.size(); i++) {
       String read = answers.get(i).join().text();
       exact += read.equals(truth.get(i)) ? 1 : 0;
-      errors += OcrFixture.editDistance(read, truth.get(i));
+      errors += OcrPipelineDemo.editDistance(read, truth.get(i));
       chars += truth.get(i).length();
       if (!read.equals(truth.get(i))) {
         log.info("expected '{}', read '{}'", truth.get(i), read);
