@@ -205,6 +205,22 @@ class ServerMetersTest {
     assertFalse(metersOf("kept").isEmpty());
   }
 
+  /** A reporter (Flink's metric group) may hold a gauge past the version's end: it reads 0, not NaN. */
+  @Test
+  void aGaugeHeldPastUnregisterReadsItsLastValueAfterGarbageCollection() throws Exception {
+    server.register(archive("gone", Map.of("workers", 1)));
+    server.predict("gone", "x").get(10, TimeUnit.SECONDS);
+    io.micrometer.core.instrument.Gauge depth = registry.get("serving4j.queue.depth").tags("model", "gone").gauge();
+    io.micrometer.core.instrument.Gauge inflight = registry.get("serving4j.inflight").tags("model", "gone").gauge();
+    server.unregister("gone");
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertEquals(0, depth.value());
+    assertEquals(0, inflight.value());
+  }
+
   @Test
   void percentileHistogramsArePublishedWhenAsked() throws Exception {
     Map<String, Boolean> histogramByMeter = new ConcurrentHashMap<>();

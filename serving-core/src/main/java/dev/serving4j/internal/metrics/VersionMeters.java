@@ -74,15 +74,19 @@ final class VersionMeters {
     registerGauges(view);
   }
 
+  // Strong references: the gauges go from the registry on close(), and a reporter that still holds one (Flink's
+  // metric group outlives the job's last record) must read the final value, not NaN once the version is collected.
   private void registerGauges(VersionView view) {
     track(Gauge.builder("serving4j.queue.depth", view, VersionView::queueDepth)
-        .description("Requests waiting for a worker").baseUnit("requests").tags(tags).register(registry));
+        .description("Requests waiting for a worker").baseUnit("requests").tags(tags).strongReference(true)
+        .register(registry));
     track(Gauge.builder("serving4j.inflight", view, VersionView::inFlight)
-        .description("Requests accepted and not yet completed").baseUnit("requests").tags(tags).register(registry));
+        .description("Requests accepted and not yet completed").baseUnit("requests").tags(tags)
+        .strongReference(true).register(registry));
     for (WorkerState state : WorkerState.values()) {
       track(Gauge.builder("serving4j.workers", view, v -> v.workersByState().getOrDefault(state, 0))
           .description("Live workers by state").baseUnit("workers").tags(tags).tag("state", lower(state.name()))
-          .register(registry));
+          .strongReference(true).register(registry));
     }
   }
 
