@@ -31,9 +31,10 @@ import java.util.regex.Pattern;
  *  "mode": "closed"}
  * }</pre>
  *
- * @param model {@code minilm} (the built-in all-MiniLM-L6-v2) or a path (or {@code file:} URL) to a serving4j
- *     archive, whose handler may take any input type
- * @param optimizations {@code fp32} and/or {@code quantized} (built-in model only)
+ * @param model {@code minilm} (the built-in all-MiniLM-L6-v2), {@code ocr:det} (the built-in PaddleOCR text
+ *     detector, {@link DetectorPages}) or a path (or {@code file:} URL) to a serving4j archive, whose handler may
+ *     take any input type
+ * @param optimizations {@code fp32} and/or {@code quantized} (built-in models only)
  * @param batchSizes values of {@code maxBatchSize} to sweep
  * @param workers worker counts to sweep
  * @param intraOpThreads ORT intra-op threads per session to sweep
@@ -45,8 +46,8 @@ import java.util.regex.Pattern;
  * @param requests measured requests per combination
  * @param warmup unmeasured requests sent first
  * @param input what to send, read to match the handler's input type ({@link InputSet}): {@code corpus:mixed},
- *     {@code corpus:short}, {@code ocr:cls}, {@code ocr:rec}, a folder of files (images or bytes), a {@code .jsonl}
- *     file (strings or named tensors) or a text file, one input per line
+ *     {@code corpus:short}, {@code ocr:cls}, {@code ocr:rec}, {@code ocr:pages}, a folder of files (images or
+ *     bytes), a {@code .jsonl} file (strings or named tensors) or a text file, one input per line
  * @param devices {@code cpu} and/or {@code gpu:N}
  * @param mode {@code closed} or {@code open}
  * @param zeroConfig whether to also measure each optimization registered with no config at all (serving4j's
@@ -178,9 +179,9 @@ public record BenchPlan(@JsonAlias("url") String model, List<String> optimizatio
     requireOneOf("batchingMode", batchingMode, List.of("adaptive", "fixed-delay"));
     nonEmpty("optimizations", optimizations).forEach(o -> requireOneOf("optimizations[]", o,
         List.of("fp32", "quantized")));
-    if (!model.equals("minilm") && !optimizations.equals(List.of("fp32"))) {
-      throw new IllegalArgumentException("optimizations other than [fp32] need the built-in model 'minilm'; "
-          + "model was '" + model + "'");
+    if (!List.of("minilm", DetectorPages.MODEL).contains(model) && !optimizations.equals(List.of("fp32"))) {
+      throw new IllegalArgumentException("optimizations other than [fp32] need a built-in model ('minilm' or '"
+          + DetectorPages.MODEL + "'); model was '" + model + "'");
     }
     inRange("batchSizes", batchSizes, 1, 65_536);
     inRange("workers", workers, 1, 1024);

@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
  * handler's declared input type can take a class). The plan's {@code input} is one of:
  * <ul>
  *   <li>a built-in set: {@code corpus:mixed}, {@code corpus:short} (texts), {@code ocr:cls}, {@code ocr:rec}
- *       (rendered lines, {@link OcrWorkload});
+ *       (rendered lines, {@link OcrWorkload}), {@code ocr:pages} (rendered 320 x 320 pages, {@link DetectorPages});
  *   <li>a folder: one input per file, in name order, decoded to a {@link BufferedImage} when the handler takes
  *       one, else the file's bytes when it takes {@code byte[]};
  *   <li>a {@code .jsonl} file: one JSON value per line, a string (a {@code String} input) or an object of named
@@ -42,6 +42,9 @@ final class InputSet {
     OcrWorkload ocr = OcrWorkload.named(input);
     if (ocr != null) {
       return checked(input, List.copyOf(ocr.images()), BufferedImage.class, accepts);
+    }
+    if (input.equals(DetectorPages.INPUT)) {
+      return checked(input, List.copyOf(DetectorPages.images()), BufferedImage.class, accepts);
     }
     Path path = Path.of(input);
     if (!input.startsWith("corpus:") && Files.isDirectory(path)) {

@@ -88,6 +88,9 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
   }
 
   private Path archive(String optimization) {
+    if (plan.model().equals(DetectorPages.MODEL)) {
+      return DetectorPages.archive(workDir, optimization);
+    }
     if (!plan.model().equals("minilm")) {
       try (ModelArchive checked = ModelArchive.open(Path.of(plan.model()))) {
         return checked.source();
@@ -100,6 +103,9 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
   private double cosineToFp32(String optimization) {
     if (optimization.equals("fp32")) {
       return 1;
+    }
+    if (!plan.model().equals("minilm")) {
+      return Double.NaN; // a cosine of vectors means nothing for other models' outputs
     }
     if (Double.isNaN(quantizedCosine)) {
       List<Object> sample = inputs.subList(0, Math.min(ACCURACY_TEXTS, inputs.size()));

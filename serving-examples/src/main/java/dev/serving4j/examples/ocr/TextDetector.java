@@ -30,6 +30,9 @@ import java.util.List;
  * </ul>
  */
 public final class TextDetector implements Handler<Object, List<TextDetector.TextBox>> {
+  /** Default of the handler property {@code maxSide}: a longer page side is scaled down to this. */
+  public static final int MAX_SIDE = 960;
+
   private OnnxModel model;
   private ImagePreprocessor pages;
   private DbBoxes db;
@@ -51,17 +54,28 @@ public final class TextDetector implements Handler<Object, List<TextDetector.Tex
   @Override
   public void initialize(HandlerContext context) throws IOException {
     String label = "model " + context.modelName() + ":" + context.modelVersion();
-    int maxSide = context.intProperty("maxSide", 960);
+    int maxSide = context.intProperty("maxSide", MAX_SIDE);
     if (maxSide < 32) {
       throw new InvalidConfigException("handler property 'maxSide' of " + label + " must be >= 32, was " + maxSide);
     }
-    pages = ImagePreprocessor.builder().resize(Resize.atMost(maxSide).multipleOf(32)).channelOrder(ChannelOrder.BGR)
-        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).describedAs(label).build();
+    pages = preprocessor(label, maxSide);
     db = new DbBoxes(fraction(context, label, "threshold", "0.3"), fraction(context, label, "boxThreshold", "0.6"),
         Double.parseDouble(context.property("unclipRatio", "1.5")));
     if (!context.forScheduling()) {
       model = context.loadModel(OnnxModel.class);
     }
+  }
+
+  /**
+   * The preprocessing this handler applies to each page, for code that must check or repeat exactly the same work
+   * outside serving4j (the bench tool's detector workload).
+   *
+   * @param label the subject named in error messages, e.g. {@code "model ocr-det:1"}
+   * @param maxSide the longest side a page keeps; longer pages are scaled down (the handler's {@code maxSide})
+   */
+  public static ImagePreprocessor preprocessor(String label, int maxSide) {
+    return ImagePreprocessor.builder().resize(Resize.atMost(maxSide).multipleOf(32)).channelOrder(ChannelOrder.BGR)
+        .mean(0.5f, 0.5f, 0.5f).std(0.5f, 0.5f, 0.5f).describedAs(label).build();
   }
 
   private static float fraction(HandlerContext context, String label, String key, String dflt) {
