@@ -24,6 +24,9 @@ final class DetectorAccuracy {
   /** Least IoU for a box to count as finding a line. */
   static final double MIN_IOU = 0.5;
 
+  /** Where the held-out pages' text starts: past the words the 32 bench pages use. */
+  private static final int HELD_OUT = 1_000;
+
   private DetectorAccuracy() {}
 
   /**
@@ -75,15 +78,20 @@ final class DetectorAccuracy {
     return overlap / ((double) truth.width * truth.height + (double) found.width * found.height - overlap);
   }
 
-  /** Prints each optimization's score (the quantized one only when its model file exists). */
+  /**
+   * Prints each optimization's score (the quantized one only when its model file exists) on the bench's pages,
+   * which also calibrated the quantization, and on as many pages of other text, which did not.
+   */
   public static void main(String[] args) {
-    List<TextImages.Page> pages = DetectorPages.pages();
     Path workDir = MiniLm.defaultDirectory();
-    System.out.println(score("fp32", pages, workDir));
-    if (Files.isRegularFile(dev.serving4j.examples.ocr.OcrModels.file(DetectorPages.QUANTIZED_FILE))) {
-      System.out.println(score("quantized", pages, workDir));
-    } else {
-      System.out.println("quantized: no " + DetectorPages.QUANTIZED_FILE + " (see benchmarks-jmh/scripts)");
+    boolean quantized = Files.isRegularFile(dev.serving4j.examples.ocr.OcrModels.file(DetectorPages.QUANTIZED_FILE));
+    for (int firstWord : new int[] {0, HELD_OUT}) {
+      List<TextImages.Page> pages = DetectorPages.pages(firstWord);
+      String set = firstWord == 0 ? "bench pages (calibration set)" : "held-out pages (corpus words from "
+          + HELD_OUT + ")";
+      System.out.println(set + ", " + score("fp32", pages, workDir));
+      System.out.println(set + ", " + (quantized ? score("quantized", pages, workDir)
+          : "quantized: no " + DetectorPages.QUANTIZED_FILE + " (see benchmarks-jmh/scripts)"));
     }
   }
 }

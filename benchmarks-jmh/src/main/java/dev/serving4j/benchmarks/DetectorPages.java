@@ -59,9 +59,17 @@ final class DetectorPages {
 
   /** The {@link #PAGES} pages, in a fixed order, each with its lines' boxes (the ground truth). */
   static List<TextImages.Page> pages() {
+    return pages(0);
+  }
+
+  /**
+   * {@link #PAGES} pages whose text starts at corpus word {@code firstWord}: {@link #pages()} starts at 0, so
+   * other starts give pages the quantization was not calibrated on.
+   */
+  static List<TextImages.Page> pages(int firstWord) {
     List<String> words = words();
     List<TextImages.Page> pages = new ArrayList<>(PAGES);
-    int next = 0;
+    int next = firstWord;
     for (int p = 0; p < PAGES; p++) {
       List<String> lines = new ArrayList<>();
       List<Font> fonts = new ArrayList<>();
