@@ -180,8 +180,8 @@ public record BenchPlan(@JsonAlias("url") String model, List<String> optimizatio
     nonEmpty("optimizations", optimizations).forEach(o -> requireOneOf("optimizations[]", o,
         List.of("fp32", "quantized")));
     if (!List.of("minilm", DetectorPages.MODEL).contains(model) && !optimizations.equals(List.of("fp32"))) {
-      throw new IllegalArgumentException("optimizations other than [fp32] need a built-in model ('minilm' or '"
-          + DetectorPages.MODEL + "'); model was '" + model + "'");
+      throw new IllegalArgumentException("optimizations other than [fp32] need the built-in model 'minilm' or '"
+          + DetectorPages.MODEL + "'; model was '" + model + "'");
     }
     inRange("batchSizes", batchSizes, 1, 65_536);
     inRange("workers", workers, 1, 1024);
