@@ -26,8 +26,9 @@ import javax.imageio.ImageIO;
  * <p>Every page is exactly {@value #SIZE} x {@value #SIZE} pixels: black corpus text on white, as many lines as fit
  * (three fonts, 20 to 32 points, each line cut to the page's width), so every request costs the same and the
  * detector's input is {@code [n, 3, 320, 320]} unchanged (a multiple of 32, under its 960-pixel limit). 320 rather
- * than 640: one 320 x 320 page runs in about 37 ms on one core of the development machine, a 640 x 640 page in
- * about 190 ms, which alone would miss a 100 ms p99 SLA at batch 1.
+ * than 640: ONNX Runtime alone runs one 320 x 320 page in 26-31 ms on one core of the development machine, a
+ * 640 x 640 page in 175-198 ms, which alone would miss a 100 ms p99 SLA at batch 1
+ * ({@code docs/benchmarks/detector/raw-ort-timing.txt}).
  *
  * <p>The {@code quantized} optimization is the same model quantized to int8 by ONNX Runtime's static quantization
  * tooling ({@code benchmarks-jmh/scripts/quantize-ocr-detector}), read from {@value #QUANTIZED_FILE} beside the
