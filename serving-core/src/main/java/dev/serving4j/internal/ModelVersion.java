@@ -55,39 +55,26 @@ public final class ModelVersion implements VersionView {
   final BatchRunner runner;
   final VersionStats stats = new VersionStats();
   final VersionEvents events;
-  private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
+  final Deadlines deadlines;
+  final InFlight inFlight = new InFlight();
+  final String handlerName;
+  private final dev.serving4j.internal.metrics.RecentWindow recent;
+  private final Admission admission;
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
   private final Class<?> inputType;
   private final Class<?> outputType;
-  private final boolean needsSchedulingInstance;
-  /** Whether the handler overrides {@code prepare} (run on callers' threads before queueing). */
-  private final boolean prepares;
-  /** Null when caching is off. */
-  private final ResponseCache cache;
-  private final String handlerName;
   private final AutoCloseable owned;
-  /** Accepted and not yet answered (the gauge, idleness). */
-  private final AtomicInteger inFlight = new AtomicInteger();
-  /** Accepted and whose future is not yet completed; what draining waits for (released after the answer). */
-  private final AtomicInteger pending = new AtomicInteger();
-  private final ReentrantLock drainLock = new ReentrantLock();
-  private final Condition drained = drainLock.newCondition();
   private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
   private final AtomicInteger startupFailures = new AtomicInteger();
-  /** Numbers requests (events carry the number, so a listener can pair a request's queued and finished events). */
-  private final AtomicLong requestIds = new AtomicLong();
   /** Numbers batches; {@link BatchRunner} takes one per run of the handler's stages. */
   final AtomicLong batchIds = new AtomicLong();
   private volatile ModelConfig current;
-  private volatile Handler<Object, Object> scheduling;
-  private WorkerContext schedulingContext;
   private java.util.concurrent.ScheduledFuture<?> autoscaler;
-  private volatile boolean accepting = true;
+  /** Set once by {@link #close}: refuses requests (through admission), stops autoscaling and multiplexing. */
   private volatile boolean closed;
   private volatile boolean loaded = true;
   private volatile long lastUsedNanos;
   private volatile Multiplexer mux;
-  private volatile boolean draining;
 
   /**
    * Creates the version; {@link #start()} launches its workers.
@@ -114,23 +101,27 @@ public final class ModelVersion implements VersionView {
     this.owned = owned;
     this.handlerName = manifest.handler();
     Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares, then closed
+    boolean prepares;
+    boolean needsSchedulingInstance;
     try {
       this.inputType = declaredType("inputType", probe::inputType);
       this.outputType = declaredType("outputType", probe::outputType);
       // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
       // with a cache. Without any, callers never run handler code.
-      this.prepares = overrides(probe, "prepare", 1);
-      this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
+      prepares = overrides(probe, "prepare", 1);
+      needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
           || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
     } finally {
       closeQuietly(probe);
     }
     this.queue = new RequestQueue(config, resources.ticker);
-    this.lastUsedNanos = resources.ticker.read();
+    this.lastUsedNanos = now();
+    this.recent = new dev.serving4j.internal.metrics.RecentWindow(lastUsedNanos);
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
+    this.deadlines = new Deadlines(this);
     this.events = serverEvents.forVersion(this);
-    this.cache = config.responseCacheSize() == 0 ? null : new ResponseCache(config);
+    this.admission = new Admission(this, inputType, prepares, needsSchedulingInstance);
   }
 
   /**
@@ -138,9 +129,7 @@ public final class ModelVersion implements VersionView {
    * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
-    if (needsSchedulingInstance) {
-      scheduling = startSchedulingHandler();
-    }
+    admission.start();
     pool.resize(config.minWorkers(), config.maxWorkers());
     long period = Math.max(10_000_000L, Math.min(100_000_000L, config.scaleUpWait().toNanos() / 2));
     autoscaler = resources.timer.scheduleWithFixedDelay(this::autoscale, period, period, TimeUnit.NANOSECONDS);
@@ -189,25 +178,10 @@ public final class ModelVersion implements VersionView {
     }
   }
 
-  /** Initializes the one handler instance whose cost/batchKey callers use (never runs batches). */
-  private Handler<Object, Object> startSchedulingHandler() {
-    Handler<Object, Object> h = newHandler();
-    schedulingContext = new WorkerContext(this, -1, config.devices().get(0));
-    try {
-      h.initialize(schedulingContext);
-      return h;
-    } catch (Exception e) {
-      closeQuietly(h);
-      schedulingContext.closeModels();
-      throw new HandlerException(label() + ": the scheduling instance of the handler (for cost/batchKey) failed to"
-          + " initialize: " + e, e);
-    }
-  }
-
   private void autoscale() {
     ModelConfig c = current;
-    if (c.maxWorkers() > c.minWorkers() && accepting && loaded) {
-      pool.autoscale(AutoscalePolicy.of(c), resources.ticker.read(), queue.oldestArrivalNanos());
+    if (c.maxWorkers() > c.minWorkers() && !closed && loaded) {
+      pool.autoscale(AutoscalePolicy.of(c), now(), queue.oldestArrivalNanos());
     }
   }
 
@@ -242,7 +216,7 @@ public final class ModelVersion implements VersionView {
   }
 
   boolean isIdle() {
-    return inFlight.get() == 0;
+    return inFlight.count() == 0;
   }
 
   /** Starts workers again after an unload (non-blocking: queued calls wait for the first worker). */
@@ -260,7 +234,7 @@ public final class ModelVersion implements VersionView {
   boolean unload() {
     loaded = false;
     pool.resize(0, 0);
-    if (inFlight.get() > 0) {
+    if (inFlight.count() > 0) {
       load(); // a call slipped in between the idle check and the flag: serve it
       return false;
     }
@@ -280,116 +254,16 @@ public final class ModelVersion implements VersionView {
 
   /** Queues one request; failures (bad input, full queue, closed) come back as an already-failed future. */
   public CompletableFuture<Object> submit(Object input, Duration timeout, int priority) {
-    if (input == null || !inputType.isInstance(input)) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": input must be a "
-          + inputType.getName() + ", was " + (input == null ? "null" : input.getClass().getName())));
-    }
-    if (priority >= config.priorityLevels()) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": priority " + priority
-          + " is out of range 0.." + (config.priorityLevels() - 1) + " (priorityLevels " + config.priorityLevels()
-          + ")"));
-    }
-    if (!accepting) {
-      return reject(new ServerClosedException(label() + " is closed or draining"));
-    }
-    Handler<Object, Object> s = scheduling;
-    if (s == null) {
-      return enqueue(input, input, resources.ticker.read(), timeout, priority, 1, null);
-    }
-    Object cacheKey;
-    try {
-      cacheKey = cache == null ? null : s.cacheKey(input);
-    } catch (RuntimeException e) {
-      return hookFailed("cacheKey", e);
-    }
-    if (cacheKey == null) {
-      return admit(s, input, timeout, priority);
-    }
-    ResponseCache.Lookup lookup = cache.get(cacheKey, () -> admit(s, input, timeout, priority));
-    (lookup.miss() ? stats.cacheMisses : stats.cacheHits).increment();
-    events.cacheLookup(!lookup.miss());
-    return lookup.future();
+    return admission.submit(input, timeout, priority);
   }
 
-  /** Runs the per-request hooks on the caller's thread (prepare, cost, batch key), then queues the request. */
-  private CompletableFuture<Object> admit(Handler<Object, Object> s, Object input, Duration timeout, int priority) {
-    long arrival = resources.ticker.read();
-    Object prepared = input;
-    if (prepares) {
-      try {
-        prepared = s.prepare(input);
-      } catch (dev.serving4j.ServingException e) {
-        return failPrepare(arrival, e);
-      } catch (Exception e) {
-        return failPrepare(arrival, new HandlerException(label() + ": handler '" + handlerName + "' threw from "
-            + "prepare(): " + e, e));
-      }
-      if (prepared == null) {
-        return failPrepare(arrival, new HandlerException(label() + ": prepare returned null; expected the prepared"
-            + " item"));
-      }
-      events.prepared(resources.ticker.read() - arrival, false);
-    }
-    long cost;
-    Object key;
-    String hook = "cost";
-    try {
-      cost = s.cost(input, prepared);
-      hook = "batchKey";
-      key = s.batchKey(input, prepared);
-    } catch (RuntimeException e) {
-      return hookFailed(hook, e);
-    }
-    if (cost < 0) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
-          + "negative cost (" + cost + ")"));
-    }
-    return enqueue(input, prepared, arrival, timeout, priority, cost, key);
+  /** The server's ticker: every time a version records or decides by. */
+  long now() {
+    return resources.ticker.read();
   }
 
-  /** A ServingException is the handler's own verdict (say InvalidInputException); anything else is its bug. */
-  private CompletableFuture<Object> hookFailed(String hook, RuntimeException e) {
-    return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-        : new HandlerException(label() + ": handler '" + handlerName + "' threw from " + hook + "(): " + e, e));
-  }
-
-  /** A request refused by its own preparation is counted as rejected: it never entered the queue. */
-  private CompletableFuture<Object> failPrepare(long arrival, RuntimeException error) {
-    events.prepared(resources.ticker.read() - arrival, true);
-    return reject(error);
-  }
-
-  private CompletableFuture<Object> enqueue(Object input, Object prepared, long arrival, Duration timeout,
-      int priority, long cost, Object key) {
-    long now = resources.ticker.read();
-    Duration t = timeout != null ? timeout : config.timeoutFor(priority);
-    long deadline = t.isZero() ? Long.MAX_VALUE : arrival + t.toNanos();
-    if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
-      return CompletableFuture.failedFuture(new DeadlineExceededException(label() + ": deadline passed after "
-          + (now - arrival) / 1_000_000 + "ms while preparing (timeout " + t.toMillis() + "ms)"));
-    }
-    RequestFuture future = new RequestFuture(this);
-    long id = requestIds.incrementAndGet();
-    Request r = new Request(id, events.traceRequest(id), input, prepared, future, arrival, deadline, priority, cost,
-        key);
-    future.bind(r);
-    inFlight.incrementAndGet();
-    pending.incrementAndGet();
-    RequestQueue.Offer offer = queue.offer(r);
-    if (offer != RequestQueue.Offer.ACCEPTED) {
-      answered();
-      released(r);
-      RuntimeException reason = switch (offer) {
-        case FULL -> new QueueFullException(label() + ": queue is full (maxQueueSize " + config.maxQueueSize() + ")");
-        case LEVEL_FULL -> new QueueFullException(label() + ": queue of priority level " + priority
-            + " is full (priorityQueueLimits[" + priority + "] = " + config.queueLimitFor(priority) + ")");
-        default -> new ServerClosedException(label() + " is closed or draining");
-      };
-      r.trace.rejected(reason);
-      return reject(reason);
-    }
-    stats.accepted.increment();
-    events.accepted(id);
+  /** A request was accepted at {@code now}: a multiplexed version that was unloaded loads again. */
+  void used(long now) {
     Multiplexer m = mux;
     if (m != null) {
       lastUsedNanos = now;
@@ -397,29 +271,12 @@ public final class ModelVersion implements VersionView {
         m.ensureLoaded(this);
       }
     }
-    if (deadline != Long.MAX_VALUE) {
-      r.expiry = resources.timer.schedule(() -> expire(r), deadline - now, TimeUnit.NANOSECONDS);
-      if (future.isDone()) {
-        r.expiry.cancel(false);
-      }
-    }
-    return future;
-  }
-
-  private CompletableFuture<Object> reject(RuntimeException reason) {
-    stats.rejected.increment();
-    events.rejected(reason);
-    return CompletableFuture.failedFuture(reason);
   }
 
   /** Accounts for a request's outcome; called by its {@link RequestFuture} just before the caller sees it. */
   void accountFor(Request r, Throwable e) {
     if (r.queued) {
       queue.remove(r);
-    }
-    var expiry = r.expiry;
-    if (expiry != null) {
-      expiry.cancel(false);
     }
     VersionEvents.Outcome outcome;
     if (e == null) {
@@ -435,7 +292,7 @@ public final class ModelVersion implements VersionView {
       stats.failed.increment();
       outcome = VersionEvents.Outcome.FAILED;
     }
-    long end = resources.ticker.read();
+    long end = now();
     if (e == null) {
       recent.record(end, end - r.arrivalNanos);
     }
@@ -444,22 +301,15 @@ public final class ModelVersion implements VersionView {
     answered();
   }
 
-  private void answered() {
-    if (inFlight.decrementAndGet() == 0 && mux != null) {
+  void answered() {
+    if (inFlight.answered() && mux != null) {
       mux.onIdle();
     }
   }
 
   /** Releases a completed request's drain slot; called by its {@link RequestFuture} after completing it. */
-  void released(Request r) {
-    if (pending.decrementAndGet() == 0 && draining) {
-      drainLock.lock();
-      try {
-        drained.signalAll();
-      } finally {
-        drainLock.unlock();
-      }
-    }
+  void released() {
+    inFlight.released();
   }
 
   void expire(Request r) {
@@ -471,7 +321,7 @@ public final class ModelVersion implements VersionView {
           (r.deadlineNanos - r.arrivalNanos) / 1_000_000, config.latencyTarget().toMillis())));
       return;
     }
-    long waitedMs = (resources.ticker.read() - r.arrivalNanos) / 1_000_000;
+    long waitedMs = (now() - r.arrivalNanos) / 1_000_000;
     String where = r.startNanos == 0 ? "while queued" : "while running";
     r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
         + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));
@@ -581,13 +431,13 @@ public final class ModelVersion implements VersionView {
   /** Requests queued or running. */
   @Override
   public int inFlight() {
-    return inFlight.get();
+    return inFlight.count();
   }
 
   /** A snapshot for {@code describe}. */
   public ModelDescription.Version describe() {
-    var window = recent.snapshot();
-    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.get(),
+    var window = recent.snapshot(now());
+    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.count(),
         pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
             window.perSecond(), window.p50(), window.p99(), window.max()), queue.costModel.describe());
   }
@@ -603,12 +453,11 @@ public final class ModelVersion implements VersionView {
    * finished without being failed.
    */
   public boolean close(Duration timeout) {
-    accepting = false;
     closed = true;
-    draining = true;
+    admission.stopAccepting();
     queue.close();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    boolean clean = awaitDrained(deadline);
+    long deadline = System.nanoTime() + timeout.toNanos(); // a real wait, whatever the ticker
+    boolean clean = inFlight.awaitDrained(deadline);
     if (!clean) {
       ServerClosedException error = new ServerClosedException(label() + " closed before this request finished"
           + " (drain timeout " + timeout.toMillis() + "ms)");
@@ -620,6 +469,7 @@ public final class ModelVersion implements VersionView {
         }
       }
     }
+    deadlines.close();
     if (autoscaler != null) {
       autoscaler.cancel(false);
     }
@@ -628,38 +478,14 @@ public final class ModelVersion implements VersionView {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Handler<Object, Object> s = scheduling;
-    scheduling = null;
-    if (s != null) {
-      closeQuietly(s);
-      schedulingContext.closeModels();
-    }
+    admission.close();
     closeQuietly(engine);
     closeQuietly(owned);
     events.closed();
     return clean;
   }
 
-  private boolean awaitDrained(long deadline) {
-    drainLock.lock();
-    try {
-      while (pending.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        drained.awaitNanos(left);
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      drainLock.unlock();
-    }
-  }
-
-  private void closeQuietly(AutoCloseable c) {
+  void closeQuietly(AutoCloseable c) {
     if (c == null) {
       return;
     }

@@ -40,7 +40,7 @@ final class RequestFuture extends CompletableFuture<Object> {
     }
     version.accountFor(request, null);
     boolean done = super.complete(value);
-    version.released(request);
+    version.released();
     return done;
   }
 
@@ -51,7 +51,7 @@ final class RequestFuture extends CompletableFuture<Object> {
     }
     version.accountFor(request, error);
     boolean done = super.completeExceptionally(error);
-    version.released(request);
+    version.released();
     return done;
   }
 
@@ -62,7 +62,7 @@ final class RequestFuture extends CompletableFuture<Object> {
     }
     version.accountFor(request, new CancellationException());
     boolean done = super.cancel(mayInterruptIfRunning);
-    version.released(request);
+    version.released();
     return done;
   }
 

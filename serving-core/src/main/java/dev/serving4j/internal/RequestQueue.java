@@ -231,6 +231,33 @@ final class RequestQueue {
     }
   }
 
+  /**
+   * Unlinks and returns the queued requests whose deadline is at or before {@code now}; gives {@code pending} the
+   * deadline of every other queued request that has one. One pass under the lock ({@link Deadlines}' scan).
+   */
+  List<Request> expired(long now, java.util.function.LongConsumer pending) {
+    List<Request> late = new ArrayList<>(0);
+    lock.lock();
+    try {
+      for (Request head : heads) {
+        for (Request r = head; r != null; r = r.next) {
+          if (r.deadlineNanos == Long.MAX_VALUE) {
+            continue;
+          }
+          if (now - r.deadlineNanos >= 0) {
+            late.add(r);
+          } else {
+            pending.accept(r.deadlineNanos);
+          }
+        }
+      }
+      late.forEach(this::unlink);
+    } finally {
+      lock.unlock();
+    }
+    return late;
+  }
+
   /** Removes and returns everything still queued. */
   List<Request> drain() {
     lock.lock();

@@ -32,13 +32,13 @@ final class Worker implements Runnable {
   private volatile RunningBatch current;
   private volatile long idleSinceNanos;
   private Handler<Object, Object> handler;
-  private WorkerContext context;
+  private volatile WorkerContext context; // read by the watchdog's abortRun
 
   Worker(int id, Device device, ModelVersion version) {
     this.id = id;
     this.device = device;
     this.version = version;
-    this.idleSinceNanos = version.resources.ticker.read();
+    this.idleSinceNanos = version.now();
   }
 
   void start(String threadName) {
@@ -55,6 +55,14 @@ final class Worker implements Runnable {
       backoffLock.notifyAll();
     }
     version.queue.wakeAll();
+  }
+
+  /** Asks the engine to abort this worker's run in progress (its batch overran the inference timeout). */
+  void abortRun() {
+    WorkerContext c = context;
+    if (c != null) {
+      c.abortRuns();
+    }
   }
 
   /** Interrupts the worker's thread (used when its batch overran the inference timeout). */
@@ -184,7 +192,7 @@ final class Worker implements Runnable {
 
   private void serve() {
     while (!stopRequested) {
-      idleSinceNanos = version.resources.ticker.read();
+      idleSinceNanos = version.now();
       state = WorkerState.IDLE;
       List<Request> requests;
       try {

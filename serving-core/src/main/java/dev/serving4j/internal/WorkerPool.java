@@ -30,7 +30,7 @@ final class WorkerPool {
   WorkerPool(ModelVersion version, List<Device> devices) {
     this.version = version;
     this.devices = devices;
-    this.lastChangeNanos = version.resources.ticker.read();
+    this.lastChangeNanos = version.now();
   }
 
   /**
@@ -45,7 +45,7 @@ final class WorkerPool {
       }
       List<Worker> live = live();
       target = Math.max(min, Math.min(max, live.size()));
-      lastChangeNanos = version.resources.ticker.read();
+      lastChangeNanos = version.now();
       for (int i = live.size(); i < target; i++) {
         startWorker();
       }

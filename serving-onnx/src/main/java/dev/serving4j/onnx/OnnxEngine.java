@@ -42,18 +42,16 @@ final class OnnxEngine implements Engine {
   private final String model;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final NativeTracker tracker = new NativeTracker();
-  private final RunGuard.Timer timer;
   private final Map<SessionKey, SharedSession> sessions = new HashMap<>();
   private final AtomicBoolean warned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Cores of the elastic layout, or 0 when the options fix the thread layout (see {@link #elastic}). */
   private final int elasticCores;
 
-  OnnxEngine(EngineSpec spec, RunGuard.Timer timer) {
+  OnnxEngine(EngineSpec spec) {
     this.spec = spec;
     this.model = spec.modelName() + ":" + spec.modelVersion();
     this.options = OnnxOptions.parse(spec.options(), model);
-    this.timer = timer;
     this.elasticCores = elastic(spec.options()) ? Runtime.getRuntime().availableProcessors() : 0;
   }
 
@@ -99,7 +97,7 @@ final class OnnxEngine implements Engine {
       }
       SharedSession w = widest;
       return new OnnxModel(model, narrow.session, w == null ? null : w.session, narrow.device, inferenceTimeout(),
-          tracker, timer, () -> {
+          tracker, () -> {
             release(key, narrow);
             if (w != null) {
               release(wideKey, w);
@@ -257,7 +255,6 @@ final class OnnxEngine implements Engine {
       sessions.clear();
     }
     open.values().forEach(s -> s.close(model));
-    timer.close();
   }
 
   /** Whether the elastic layout's wide session lets idle intra-op threads spin (measured: docs/onnx.md). */
