@@ -37,12 +37,12 @@ final class Admission {
   private WorkerContext schedulingContext;
   private volatile boolean closed;
 
-  Admission(ModelVersion version, Class<?> inputType, boolean prepares, boolean needsSchedulingInstance) {
+  Admission(ModelVersion version, HandlerDeclaration declared) {
     this.version = version;
     this.config = version.config;
-    this.inputType = inputType;
-    this.prepares = prepares;
-    this.needsSchedulingInstance = needsSchedulingInstance;
+    this.inputType = declared.inputType();
+    this.prepares = declared.prepares();
+    this.needsSchedulingInstance = declared.needsSchedulingInstance();
     this.cache = config.responseCacheSize() == 0 ? null : new ResponseCache(config);
   }
 
@@ -175,11 +175,11 @@ final class Admission {
     Request r = new Request(id, version.events.traceRequest(id), input, prepared, future, arrival, deadline,
         priority, cost, key);
     future.bind(r);
-    version.inFlight.accepted();
+    version.outcomes.accepted();
     RequestQueue.Offer offer = version.queue.offer(r);
     if (offer != RequestQueue.Offer.ACCEPTED) {
-      version.answered();
-      version.inFlight.released();
+      version.outcomes.answered();
+      version.outcomes.released();
       RuntimeException reason = switch (offer) {
         case FULL -> new QueueFullException(version.label() + ": queue is full (maxQueueSize "
             + config.maxQueueSize() + ")");

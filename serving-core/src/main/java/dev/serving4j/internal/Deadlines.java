@@ -93,7 +93,7 @@ final class Deadlines {
     Earliest next = new Earliest();
     // The queue first, then the running batches (see the class comment for why this order loses nothing).
     List<Request> late = version.queue.expired(now, next);
-    late.forEach(version::expire);
+    late.forEach(version.outcomes::expire);
     for (Worker w : version.pool.snapshot()) {
       RunningBatch b = w.currentBatch();
       if (b == null) {
@@ -110,7 +110,7 @@ final class Deadlines {
           continue;
         }
         if (now - r.deadlineNanos >= 0) {
-          version.expire(r);
+          version.outcomes.expire(r);
         } else {
           next.accept(r.deadlineNanos);
         }

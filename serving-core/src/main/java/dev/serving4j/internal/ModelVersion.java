@@ -1,45 +1,35 @@
 package dev.serving4j.internal;
 
-import dev.serving4j.DeadlineExceededException;
 import dev.serving4j.Handler;
 import dev.serving4j.HandlerException;
-import dev.serving4j.InvalidInputException;
 import dev.serving4j.Manifest;
 import dev.serving4j.ModelConfig;
 import dev.serving4j.ModelDescription;
-import dev.serving4j.QueueFullException;
 import dev.serving4j.ServerClosedException;
-import dev.serving4j.WorkerFailedException;
 import dev.serving4j.WorkerState;
 import dev.serving4j.spi.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One registered model version at run time: its queue, its workers, its engine and its counters. The request path
- * is {@link #submit} → {@link RequestQueue} → {@link Worker} → {@link BatchRunner}; every accepted request's future
- * completes exactly once, and {@link #close} does not return before each one has.
+ * One registered model version at run time: its queue, its workers, its engine and its counters, and its life
+ * (start, load/unload for multiplexing, drain-and-close). Every accepted request's future completes exactly once,
+ * and {@link #close} does not return before each one has.
  *
- * <p>This is the hub every part of a version reports to (workers, batch runner, request futures, autoscaler,
- * multiplexer), so it is longer than most classes: admission ({@link #submit}), accounting ({@code accountFor},
- * {@code released}), worker callbacks, load/unload for multiplexing, and drain-and-close. The decisions live in the
- * small classes it calls ({@link BatchSelector}, {@link AutoscalePolicy}, {@link Multiplexer}, {@link ResponseCache}).
+ * <p>The request path: {@link Admission} (the caller's thread: checks, cache, prepare/cost/batchKey) →
+ * {@link RequestQueue} (with {@link BatchSelector} and the {@link CostModel}) → {@link Worker} →
+ * {@link BatchRunner} → {@link RequestFuture} → {@link Outcomes}; {@link Deadlines} is the one timer that expires
+ * requests and watches running batches. This class wires them and is what they share; the decisions live in them.
  */
 public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
-  /** Failed initializations after which registration gives up (workers keep retrying after a success). */
-  static final int STARTUP_ATTEMPTS = 3;
 
   final String name;
   final String version;
@@ -56,16 +46,12 @@ public final class ModelVersion implements VersionView {
   final VersionStats stats = new VersionStats();
   final VersionEvents events;
   final Deadlines deadlines;
-  final InFlight inFlight = new InFlight();
+  final Outcomes outcomes;
   final String handlerName;
-  private final dev.serving4j.internal.metrics.RecentWindow recent;
   private final Admission admission;
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
-  private final Class<?> inputType;
-  private final Class<?> outputType;
+  private final HandlerDeclaration declared;
   private final AutoCloseable owned;
-  private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
-  private final AtomicInteger startupFailures = new AtomicInteger();
   /** Numbers batches; {@link BatchRunner} takes one per run of the handler's stages. */
   final AtomicLong batchIds = new AtomicLong();
   private volatile ModelConfig current;
@@ -101,81 +87,41 @@ public final class ModelVersion implements VersionView {
     this.owned = owned;
     this.handlerName = manifest.handler();
     Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares, then closed
-    boolean prepares;
-    boolean needsSchedulingInstance;
     try {
-      this.inputType = declaredType("inputType", probe::inputType);
-      this.outputType = declaredType("outputType", probe::outputType);
-      // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
-      // with a cache. Without any, callers never run handler code.
-      prepares = overrides(probe, "prepare", 1);
-      needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
-          || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
+      this.declared = HandlerDeclaration.of(probe, label(), handlerName, config);
     } finally {
       closeQuietly(probe);
     }
     this.queue = new RequestQueue(config, resources.ticker);
     this.lastUsedNanos = now();
-    this.recent = new dev.serving4j.internal.metrics.RecentWindow(lastUsedNanos);
+    this.outcomes = new Outcomes(this, lastUsedNanos);
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.deadlines = new Deadlines(this);
     this.events = serverEvents.forVersion(this);
-    this.admission = new Admission(this, inputType, prepares, needsSchedulingInstance);
+    this.admission = new Admission(this, declared);
   }
 
   /**
    * Starts {@code minWorkers} workers; the returned future completes when the first is ready, or fails after
-   * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
+   * {@value WorkerPool#STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
     admission.start();
     pool.resize(config.minWorkers(), config.maxWorkers());
     long period = Math.max(10_000_000L, Math.min(100_000_000L, config.scaleUpWait().toNanos() / 2));
     autoscaler = resources.timer.scheduleWithFixedDelay(this::autoscale, period, period, TimeUnit.NANOSECONDS);
-    if (config.minWorkers() == 0) {
-      firstWorker.complete(null);
-    }
-    return firstWorker;
-  }
-
-  /** Asks the probe handler for a declared type; a throw or a null fails registration naming the handler. */
-  private Class<?> declaredType(String method, Supplier<Class<?>> declared) {
-    Class<?> type;
-    try {
-      type = declared.get();
-    } catch (RuntimeException e) {
-      throw new HandlerException(label() + ": handler '" + handlerName + "' threw from " + method + "(): " + e, e);
-    }
-    if (type == null) {
-      throw new HandlerException(label() + ": handler '" + handlerName + "' returned null from " + method
-          + "(); return a class, such as Object.class for no check");
-    }
-    return type;
+    return pool.firstReady(config.minWorkers() == 0);
   }
 
   /** The input type the handler declares ({@link Handler#inputType()}). */
   public Class<?> inputType() {
-    return inputType;
+    return declared.inputType();
   }
 
   /** The output type the handler declares ({@link Handler#outputType()}). */
   public Class<?> outputType() {
-    return outputType;
-  }
-
-  /** Whether the handler overrides {@code method} in its one-argument or its (input, prepared) form. */
-  private static boolean overrides(Handler<?, ?> h, String method) {
-    return overrides(h, method, 1) || overrides(h, method, 2);
-  }
-
-  private static boolean overrides(Handler<?, ?> h, String method, int arity) {
-    Class<?>[] params = arity == 1 ? new Class<?>[] {Object.class} : new Class<?>[] {Object.class, Object.class};
-    try {
-      return h.getClass().getMethod(method, params).getDeclaringClass() != Handler.class;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
+    return declared.outputType();
   }
 
   private void autoscale() {
@@ -183,10 +129,6 @@ public final class ModelVersion implements VersionView {
     if (c.maxWorkers() > c.minWorkers() && !closed && loaded) {
       pool.autoscale(AutoscalePolicy.of(c), now(), queue.oldestArrivalNanos());
     }
-  }
-
-  void onWarmedUp(Worker w, int inputs, long nanos) {
-    log.debug("{} worker {} warmed up with {} inputs in {} ms", label(), w.id, inputs, nanos / 1_000_000);
   }
 
   /** "model 'name' version 'v'", for messages. */
@@ -216,7 +158,7 @@ public final class ModelVersion implements VersionView {
   }
 
   boolean isIdle() {
-    return inFlight.count() == 0;
+    return outcomes.inFlight() == 0;
   }
 
   /** Starts workers again after an unload (non-blocking: queued calls wait for the first worker). */
@@ -234,7 +176,7 @@ public final class ModelVersion implements VersionView {
   boolean unload() {
     loaded = false;
     pool.resize(0, 0);
-    if (inFlight.count() > 0) {
+    if (outcomes.inFlight() > 0) {
       load(); // a call slipped in between the idle check and the flag: serve it
       return false;
     }
@@ -273,58 +215,12 @@ public final class ModelVersion implements VersionView {
     }
   }
 
-  /** Accounts for a request's outcome; called by its {@link RequestFuture} just before the caller sees it. */
-  void accountFor(Request r, Throwable e) {
-    if (r.queued) {
-      queue.remove(r);
+  /** The last accepted request was answered: a multiplexer may unload this version. */
+  void onIdle() {
+    Multiplexer m = mux;
+    if (m != null) {
+      m.onIdle();
     }
-    VersionEvents.Outcome outcome;
-    if (e == null) {
-      stats.succeeded.increment();
-      outcome = VersionEvents.Outcome.SUCCESS;
-    } else if (e instanceof CancellationException) {
-      stats.cancelled.increment();
-      outcome = VersionEvents.Outcome.CANCELLED;
-    } else if (e instanceof DeadlineExceededException) {
-      stats.expired.increment();
-      outcome = VersionEvents.Outcome.EXPIRED;
-    } else {
-      stats.failed.increment();
-      outcome = VersionEvents.Outcome.FAILED;
-    }
-    long end = now();
-    if (e == null) {
-      recent.record(end, end - r.arrivalNanos);
-    }
-    events.completed(r.id, r.batchId, outcome, r.arrivalNanos, r.startNanos, end, e);
-    r.trace.completed(outcome, e);
-    answered();
-  }
-
-  void answered() {
-    if (inFlight.answered() && mux != null) {
-      mux.onIdle();
-    }
-  }
-
-  /** Releases a completed request's drain slot; called by its {@link RequestFuture} after completing it. */
-  void released() {
-    inFlight.released();
-  }
-
-  void expire(Request r) {
-    if (r.predictedMissNanos > 0) {
-      r.future.completeExceptionally(new DeadlineExceededException(String.format(java.util.Locale.ROOT,
-          "%s: dropped early: predicted to miss its deadline by %.1fms (a batch of one is predicted to take %.1fms; "
-              + "%.1fms of its %dms timeout were left; latencyTarget %dms)", label(), r.predictedMissNanos / 1e6,
-          r.predictedRunNanos / 1e6, (r.predictedRunNanos - r.predictedMissNanos) / 1e6,
-          (r.deadlineNanos - r.arrivalNanos) / 1_000_000, config.latencyTarget().toMillis())));
-      return;
-    }
-    long waitedMs = (now() - r.arrivalNanos) / 1_000_000;
-    String where = r.startNanos == 0 ? "while queued" : "while running";
-    r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
-        + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));
   }
 
   @SuppressWarnings("unchecked")
@@ -341,38 +237,6 @@ public final class ModelVersion implements VersionView {
       throw new HandlerException(label() + ": handler factory for '" + handlerName + "' returned null");
     }
     return (Handler<Object, Object>) h;
-  }
-
-  void onWorkerReady(Worker w) {
-    events.workerStarted(w.id, w.device); // before register() can return, so listeners see the start first
-    firstWorker.complete(null);
-    log.debug("{} worker {} ready on {}", label(), w.id, w.device);
-  }
-
-  void onInitializeFailed(Worker w, Throwable cause) {
-    log.warn("{} worker {} failed to initialize on {}; retrying with backoff", label(), w.id, w.device, cause);
-    events.workerRestarting(w.id, w.device, cause);
-    if (startupFailures.incrementAndGet() >= STARTUP_ATTEMPTS) {
-      firstWorker.completeExceptionally(cause); // no effect once a worker has been ready
-    }
-    boolean anyReady = pool.snapshot().stream()
-        .anyMatch(x -> x.state() == WorkerState.IDLE || x.state() == WorkerState.BUSY);
-    if (!anyReady) {
-      WorkerFailedException error = new WorkerFailedException(label() + " has no ready worker: initialize failed on "
-          + w.device + ": " + cause, cause);
-      for (Request r : queue.drain()) {
-        r.future.completeExceptionally(error);
-      }
-    }
-  }
-
-  void onWorkerCrashed(Worker w, Throwable cause) {
-    events.workerRestarting(w.id, w.device, cause);
-  }
-
-  void onWorkerStopped(Worker w) {
-    pool.remove(w);
-    events.workerStopped(w.id, w.device);
   }
 
   /** A batch succeeded: teaches the cost model its handler time (all three stages), then reports it. */
@@ -431,15 +295,13 @@ public final class ModelVersion implements VersionView {
   /** Requests queued or running. */
   @Override
   public int inFlight() {
-    return inFlight.count();
+    return outcomes.inFlight();
   }
 
   /** A snapshot for {@code describe}. */
   public ModelDescription.Version describe() {
-    var window = recent.snapshot(now());
-    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.count(),
-        pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
-            window.perSecond(), window.p50(), window.p99(), window.max()), queue.costModel.describe());
+    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), outcomes.inFlight(),
+        pool.describe(), stats.snapshot(), outcomes.recent(now()), queue.costModel.describe());
   }
 
   /** The configuration in force (registration config with runtime changes). */
@@ -457,7 +319,7 @@ public final class ModelVersion implements VersionView {
     admission.stopAccepting();
     queue.close();
     long deadline = System.nanoTime() + timeout.toNanos(); // a real wait, whatever the ticker
-    boolean clean = inFlight.awaitDrained(deadline);
+    boolean clean = outcomes.awaitDrained(deadline);
     if (!clean) {
       ServerClosedException error = new ServerClosedException(label() + " closed before this request finished"
           + " (drain timeout " + timeout.toMillis() + "ms)");

@@ -38,9 +38,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, null);
+    version.outcomes.accountFor(request, null);
     boolean done = super.complete(value);
-    version.released();
+    version.outcomes.released();
     return done;
   }
 
@@ -49,9 +49,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, error);
+    version.outcomes.accountFor(request, error);
     boolean done = super.completeExceptionally(error);
-    version.released();
+    version.outcomes.released();
     return done;
   }
 
@@ -60,9 +60,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, new CancellationException());
+    version.outcomes.accountFor(request, new CancellationException());
     boolean done = super.cancel(mayInterruptIfRunning);
-    version.released();
+    version.outcomes.released();
     return done;
   }
 

@@ -117,14 +117,14 @@ final class Worker implements Runnable {
           continue;
         }
         backoffNanos = version.resources.restartBackoffInitial.toNanos();
-        version.onWorkerReady(this);
+        version.pool.onWorkerReady(this);
         try {
           serve();
           break;
         } catch (WorkerCrash crash) {
           log.error("Worker {} of model {}:{} crashed; restarting it", id, version.name, version.version,
               crash.getCause());
-          version.onWorkerCrashed(this, crash.getCause());
+          version.pool.onWorkerCrashed(this, crash.getCause());
           closeHandler();
           backoffNanos = backoff(backoffNanos);
         }
@@ -132,7 +132,7 @@ final class Worker implements Runnable {
     } finally {
       closeHandler();
       state = WorkerState.STOPPED;
-      version.onWorkerStopped(this);
+      version.pool.onWorkerStopped(this);
     }
   }
 
@@ -145,7 +145,7 @@ final class Worker implements Runnable {
       return true;
     } catch (Throwable t) {
       closeHandler();
-      version.onInitializeFailed(this, t);
+      version.pool.onInitializeFailed(this, t);
       return false;
     }
   }
@@ -170,7 +170,7 @@ final class Worker implements Runnable {
     RunningBatch batch = new RunningBatch(requests);
     long start = System.nanoTime();
     handler.postprocess(handler.inference(handler.preprocess(batch), batch), batch);
-    version.onWarmedUp(this, inputs.size(), System.nanoTime() - start);
+    version.pool.onWarmedUp(this, inputs.size(), System.nanoTime() - start);
   }
 
   private long backoff(long nanos) {
@@ -196,7 +196,7 @@ final class Worker implements Runnable {
       state = WorkerState.IDLE;
       List<Request> requests;
       try {
-        requests = version.queue.take(this::stopRequested, version::expire);
+        requests = version.queue.take(this::stopRequested, version.outcomes::expire);
       } catch (InterruptedException e) {
         continue; // the loop re-checks stopRequested
       }
