@@ -3,7 +3,10 @@ package dev.serving4j.internal;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -88,6 +91,28 @@ final class RequestFuture extends CompletableFuture<Object> {
   @Override
   public CompletableFuture<Object> completeAsync(Supplier<?> supplier) {
     return completeAsync(supplier, defaultExecutor());
+  }
+
+  /** Waits for the answer; one due within microseconds is waited for on the CPU first (see {@link Outcomes}). */
+  @Override
+  public Object get() throws InterruptedException, ExecutionException {
+    version.outcomes.spinForAnswer(request);
+    return super.get();
+  }
+
+  /** Like {@link #get()}, for at most {@code timeout}. */
+  @Override
+  public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
+      TimeoutException {
+    version.outcomes.spinForAnswer(request);
+    return super.get(timeout, unit);
+  }
+
+  /** Like {@link #get()}, unchecked. */
+  @Override
+  public Object join() {
+    version.outcomes.spinForAnswer(request);
+    return super.join();
   }
 
   /** Refused: a request's outcome is counted when it is claimed and cannot be replaced. */

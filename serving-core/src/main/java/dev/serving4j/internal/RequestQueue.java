@@ -174,13 +174,15 @@ final class RequestQueue {
    * Spins, outside the lock, for at most {@link #SPIN_NANOS} until a request arrives: a request that comes soon after
    * the last batch (a lone caller's next call) then costs no park/unpark round trip. Bounded so that an idle worker
    * burns at most that much CPU after its last batch; the caller re-checks under the lock, so no wake-up is lost.
+   * It spins by yielding, so it never keeps a thread that has work (a caller preparing its input, another worker)
+   * from this core.
    */
   private void spinForWork(BooleanSupplier stop) {
     spinning.incrementAndGet();
     try {
       long end = System.nanoTime() + SPIN_NANOS;
       while (size == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
-        Thread.onSpinWait();
+        Thread.yield(); // not onSpinWait: a runnable thread that needs this core (a caller, a busy worker) gets it
       }
     } finally {
       spinning.decrementAndGet();
