@@ -35,7 +35,6 @@ final class Admission {
   private final AtomicLong requestIds = new AtomicLong();
   private volatile Handler<Object, Object> scheduling;
   private WorkerContext schedulingContext;
-  private volatile boolean closed;
 
   Admission(ModelVersion version, HandlerDeclaration declared) {
     this.version = version;
@@ -64,12 +63,7 @@ final class Admission {
     }
   }
 
-  /** Refuses new requests from now on. */
-  void stopAccepting() {
-    closed = true;
-  }
-
-  /** Closes the scheduling instance; after {@link #stopAccepting} and the drain. */
+  /** Closes the scheduling instance; after the version stopped accepting and drained. */
   void close() {
     Handler<Object, Object> s = scheduling;
     scheduling = null;
@@ -90,7 +84,7 @@ final class Admission {
           + " is out of range 0.." + (config.priorityLevels() - 1) + " (priorityLevels " + config.priorityLevels()
           + ")"));
     }
-    if (closed) {
+    if (version.isClosed()) {
       return reject(new ServerClosedException(version.label() + " is closed or draining"));
     }
     Handler<Object, Object> s = scheduling;

@@ -315,8 +315,7 @@ public final class ModelVersion implements VersionView {
    * finished without being failed.
    */
   public boolean close(Duration timeout) {
-    closed = true;
-    admission.stopAccepting();
+    closed = true; // admission refuses from now on; the queue refuses what was past that check
     queue.close();
     long deadline = System.nanoTime() + timeout.toNanos(); // a real wait, whatever the ticker
     boolean clean = outcomes.awaitDrained(deadline);
