@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan my-archive.yaml --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
  *     --sla-p99 100ms --full --out report/
+ * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool --plan plan.json \
+ *     --sla-p99 100ms --search hill --out report/
  * java -cp benchmarks-jmh/target/benchmarks.jar dev.serving4j.benchmarks.BenchTool report \
  *     --from report/full/report.csv --out report/full
  * }</pre>
@@ -49,6 +51,11 @@ public final class BenchTool implements Callable<Integer> {
   @Option(names = "--full", description = "with --sla-p99: also run the full sweep, to show how close the search came")
   boolean full;
 
+  @Option(names = "--search", defaultValue = "model", description = "with --sla-p99: 'model' (predict every "
+      + "combination from the learned cost model, measure the best few) or 'hill' (hill-climb by measuring); "
+      + "default: ${DEFAULT-VALUE}")
+  String searchMode;
+
   @Option(names = "--quick", description = "run a tiny built-in plan briefly (CI)")
   boolean quick;
 
@@ -65,6 +72,10 @@ public final class BenchTool implements Callable<Integer> {
     if ((plan == null) == !quick) {
       throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --plan or --quick");
     }
+    if (!searchMode.equals("model") && !searchMode.equals("hill")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--search must be 'model' or 'hill', was '"
+          + searchMode + "'");
+    }
     BenchPlan p = BenchPlan.parse(quick ? QUICK_PLAN : Files.readString(plan));
     double sla = slaP99 == null ? 0 : BenchPlan.parseDuration("--sla-p99", slaP99).toNanos() / 1e6;
     PrintStream log = System.err;
@@ -72,19 +83,29 @@ public final class BenchTool implements Callable<Integer> {
     SlaSearch.Grid grid = SlaSearch.Grid.of(p);
     try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
       if (sla > 0) {
-        SlaSearch.Result search = SlaSearch.hillClimb(grid, sla, runner);
+        long started = System.nanoTime();
+        Searched search = search(grid, sla, p, runner);
         List<Measurement> measured = new ArrayList<>(search.measured());
         measured.addAll(zeroConfig(p, sla, runner));
+        double searchSeconds = (System.nanoTime() - started) / 1e9;
         SweepReport searched = SweepReport.of(String.format(Locale.ROOT,
-            "SLA search: %d of %d combinations measured", measured.size(), p.combinations()), measured,
-            p.openLoop(), sla, p, machine);
+            "SLA search (%s): %d of %d combinations measured in %.0f s", searchMode, measured.size(),
+            p.combinations(), searchSeconds), measured, p.openLoop(), sla, p, machine);
         report(out.resolve("search"), searched);
+        if (search.predictions() != null) {
+          System.out.println("  wrote " + Predictions.write(out.resolve("search"), search.predictions(), measured,
+              p.openLoop(), sla));
+        }
         if (full) {
+          started = System.nanoTime();
           List<Measurement> all = sweep(grid, p, runner);
-          SweepReport sweep = SweepReport.of("Full sweep: " + all.size() + " combinations", all, p.openLoop(), sla,
-              p, machine);
+          double fullSeconds = (System.nanoTime() - started) / 1e9;
+          SweepReport sweep = SweepReport.of(String.format(Locale.ROOT, "Full sweep: %d combinations in %.0f s",
+              all.size(), fullSeconds), all, p.openLoop(), sla, p, machine);
           report(out.resolve("full"), sweep);
-          System.out.println(closeness(searched.best(), sweep.best(), p.openLoop()));
+          System.out.println(closeness(searched.best(), sweep.best(), p.openLoop()) + String.format(Locale.ROOT,
+              "; search time/full = %.2f (%d points vs %d)", searchSeconds / fullSeconds, measured.size(),
+              all.size()));
         }
       } else {
         List<Measurement> all = sweep(grid, p, runner);
@@ -92,6 +113,17 @@ public final class BenchTool implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** What either search measured, and the model-guided one's predictions (null for hill climbing). */
+  private record Searched(List<Measurement> measured, List<SlaPredictor.Prediction> predictions) {}
+
+  private Searched search(SlaSearch.Grid grid, double sla, BenchPlan p, SweepRunner runner) {
+    if (searchMode.equals("hill")) {
+      return new Searched(SlaSearch.hillClimb(grid, sla, runner).measured(), null);
+    }
+    ModelGuidedSearch.Result r = ModelGuidedSearch.search(grid, sla, p.openLoop(), p.maxBatchCost(), runner);
+    return new Searched(r.measured(), r.predictions());
   }
 
   private static List<Measurement> sweep(SlaSearch.Grid grid, BenchPlan p, SweepRunner runner) {

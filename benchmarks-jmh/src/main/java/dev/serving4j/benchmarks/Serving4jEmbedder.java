@@ -1,10 +1,12 @@
 package dev.serving4j.benchmarks;
 
 import dev.serving4j.InvalidInputException;
+import dev.serving4j.ModelDescription;
 import dev.serving4j.ModelClient;
 import dev.serving4j.ModelConfig;
 import dev.serving4j.ModelServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -34,6 +36,11 @@ final class Serving4jEmbedder implements Embedder, Implementation {
   @Override
   public ServingStats stats() {
     return stats;
+  }
+
+  /** The batcher's learned cost model of the served version ({@code describe()}'s {@code costModel()}). */
+  List<ModelDescription.BatchCost> costModel() {
+    return server.describe(name).versions().get(0).costModel();
   }
 
   /** Whether the handler's declared input type can take inputs of {@code type}. */

@@ -1,13 +1,15 @@
 package dev.serving4j.benchmarks;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.serving4j.ModelArchive;
+import dev.serving4j.ModelDescription.BatchCost;
 import dev.serving4j.examples.DirectOrtEmbedder;
 import dev.serving4j.examples.SemanticSearch;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 
 /**
  * Runs one combination of a plan: serves the model with the combination's settings (a server is reused while only
@@ -15,7 +17,7 @@ import java.util.function.Function;
  * a {@link Measurement}. Any archive works: the plan's input is read by {@link InputSet} once the first server is up,
  * to match the type its handler declares.
  */
-final class SweepRunner implements Function<Combination, Measurement>, AutoCloseable {
+final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
   private static final int ACCURACY_TEXTS = 200;
 
   private final BenchPlan plan;
@@ -85,6 +87,35 @@ final class SweepRunner implements Function<Combination, Measurement>, AutoClose
       inputs = InputSet.read(plan.input(), embedder::accepts); // read once, to match the handler's input type
     }
     return embedder;
+  }
+
+  @Override
+  public List<BatchCost> costModel() {
+    if (embedder == null) {
+      throw new IllegalStateException("no server has run yet: measure a point before reading its cost model");
+    }
+    return embedder.costModel();
+  }
+
+  /**
+   * The built-in MiniLM's request costs are its handler's, the token counts (special tokens included, at most 256),
+   * counted with the same tokenizer; another archive's are taken as 1 each (exact for a handler without a cost).
+   */
+  @Override
+  public long[] requestCosts() {
+    if (inputs == null) {
+      throw new IllegalStateException("the inputs are read with the first server: measure a point first");
+    }
+    if (!plan.model().equals("minilm")) {
+      return inputs.stream().mapToLong(i -> 1).toArray();
+    }
+    System.setProperty("ai.djl.offline", "true"); // the tokenizer's native library ships in its jar
+    try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(MiniLm.FP32.files(workDir).tokenizer(),
+        Map.of("padding", "false", "truncation", "true", "maxLength", "256", "addSpecialTokens", "true"))) {
+      return inputs.stream().mapToLong(i -> tokenizer.encode((String) i).getIds().length).toArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read MiniLM's tokenizer to cost the inputs", e);
+    }
   }
 
   private Path archive(String optimization) {

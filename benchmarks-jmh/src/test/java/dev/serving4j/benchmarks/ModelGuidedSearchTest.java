@@ -1,0 +1,83 @@
+package dev.serving4j.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serving4j.ModelDescription.BatchCost;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The search against a synthetic bench whose every point behaves as its layout's cost curve says (quantized and
+ * one thread per worker are cheaper; two workers share two cores), so the exhaustive best is known exactly.
+ */
+class ModelGuidedSearchTest {
+  private static final SlaSearch.Grid GRID = new SlaSearch.Grid(List.of("fp32", "quantized"), List.of(1, 8, 32),
+      List.of(1, 2), List.of(1, 2), List.of(1.0, 16.0, 64.0));
+  private static final SlaPredictor TRUTH = new SlaPredictor(new long[] {1}, 0, 42);
+
+  /** A bench that runs nothing: each point measures what its layout's curve predicts. */
+  private static final class SyntheticBench implements ModelGuidedSearch.Bench {
+    final List<Combination> runs = new ArrayList<>();
+    private Combination last;
+
+    static CostCurve curveOf(Combination c) {
+      double speed = (c.optimization().equals("quantized") ? 1.6 : 1) / c.intraOpThreads() * (c.workers() == 2
+          ? 0.8 : 1);
+      return SlaPredictorTest.curve(n -> (3 + 1.5 * n) / speed);
+    }
+
+    @Override
+    public Measurement apply(Combination c) {
+      runs.add(c);
+      last = c;
+      SlaPredictor.Prediction p = TRUTH.predict(c, curveOf(c), false, 1);
+      return SlaSearchTest.measurement(c, p.throughput(), p.p99Millis());
+    }
+
+    @Override
+    public List<BatchCost> costModel() {
+      return curveOf(last).classes();
+    }
+
+    @Override
+    public long[] requestCosts() {
+      return new long[] {1};
+    }
+  }
+
+  private static Measurement exhaustiveBest(double sla) {
+    return SlaSearch.best(GRID.all().stream().map(new SyntheticBench()).toList(), sla);
+  }
+
+  @Test
+  void findsTheExhaustiveBestFromOneCalibrationPerLayout() {
+    SyntheticBench bench = new SyntheticBench();
+    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 60, false, 0, bench);
+    assertEquals(exhaustiveBest(60).combination(), result.best().combination());
+    assertEquals(8, result.calibrations());
+  }
+
+  @Test
+  void measuresTheCalibrationsAndAFewConfirmationsOnly() {
+    SyntheticBench bench = new SyntheticBench();
+    ModelGuidedSearch.search(GRID, 60, false, 0, bench);
+    assertTrue(bench.runs.size() <= 8 + ModelGuidedSearch.CONFIRM, bench.runs.size() + " runs: " + bench.runs);
+    assertEquals(bench.runs.size(), bench.runs.stream().distinct().count());
+  }
+
+  @Test
+  void calibratesEachLayoutAtItsLargestBatchAndHeaviestLoad() {
+    List<Combination> points = ModelGuidedSearch.calibrationPoints(GRID);
+    assertEquals(8, points.size());
+    assertTrue(points.stream().allMatch(c -> c.batchSize() == 32 && c.load() == 64), points.toString());
+  }
+
+  @Test
+  void anUnreachableSlaGivesNoBest() {
+    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 0.5, false, 0, new SyntheticBench());
+    assertNull(result.best());
+  }
+}
