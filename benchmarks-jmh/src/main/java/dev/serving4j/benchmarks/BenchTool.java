@@ -83,6 +83,7 @@ public final class BenchTool implements Callable<Integer> {
     SlaSearch.Grid grid = SlaSearch.Grid.of(p);
     try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
       if (sla > 0) {
+        runner.warmUp(grid.all().get(0));
         long started = System.nanoTime();
         Searched search = search(grid, sla, p, runner);
         List<Measurement> measured = new ArrayList<>(search.measured());
@@ -123,6 +124,8 @@ public final class BenchTool implements Callable<Integer> {
       return new Searched(SlaSearch.hillClimb(grid, sla, runner).measured(), null);
     }
     ModelGuidedSearch.Result r = ModelGuidedSearch.search(grid, sla, p.openLoop(), p.maxBatchCost(), runner);
+    System.out.println("Learned cost models (" + r.calibrations() + " calibration points):");
+    r.layouts().forEach(l -> System.out.println("  " + l));
     return new Searched(r.measured(), r.predictions());
   }
 

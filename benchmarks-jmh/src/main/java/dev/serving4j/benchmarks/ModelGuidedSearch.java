@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,26 +14,35 @@ import java.util.function.Function;
  * only to confirm.
  *
  * <ol>
- *   <li><b>Calibrate.</b> For each served layout that changes what a batch costs — optimization × intra-op threads ×
- *       workers (workers share the cores, so they change each other's batch times) — run one point: the largest
- *       batch size at the heaviest load, so the queue is deep and the batcher explores every size class it can
- *       reach. Read the server's learned cost model ({@code describe()}'s {@code costModel()}) into a
- *       {@link CostCurve}.
- *   <li><b>Predict</b> every point of the grid with {@link SlaPredictor}, each on its layout's curve, scaled by that
- *       layout's measured / predicted throughput at its calibration point.
+ *   <li><b>Light calibration.</b> Per engine (optimization × intra-op threads, what sets the cost of one request):
+ *       one point at the lightest load with the fewest workers and the largest batch size, where requests run
+ *       alone and uncontended. Engines whose measured throughput there is below {@value #KEEP} of the best one's
+ *       are dropped: on CPU, batching changes a request's cost by less than that, so they cannot win.
+ *   <li><b>Calibration under load.</b> For each kept engine and each worker count (workers share the cores, so
+ *       they change each other's batch times): one point at the largest batch size and the middle load of the
+ *       load axis. The queue is then deep enough for the batcher to explore its size classes, and the load is
+ *       where an SLA's boundary usually lies (the lightest load nearly always meets it, the heaviest rarely). After
+ *       each calibration point, the server's learned cost model ({@code describe()}'s {@code costModel()}) is read
+ *       into a {@link CostCurve}.
+ *   <li><b>Predict</b> every point of the kept engines with {@link SlaPredictor}, each on the curve of the
+ *       calibration nearest to it (same engine, nearest load on a log scale, then same workers), scaled by that
+ *       calibration's measured / predicted throughput (what the handler time leaves out: dispatch, tokenizing on
+ *       the callers' threads, neighbours on the machine).
  *   <li><b>Confirm.</b> Measure the {@value #CONFIRM} points predicted best under the SLA (highest predicted
- *       throughput with predicted p99 within it); if none of them meets the SLA when measured, go on down the
- *       ranking, at most {@value #MAX_CONFIRM} in all. The answer is the best measured point meeting the SLA,
- *       calibration points included.
+ *       throughput with predicted p99 within it); if none measured so far meets the SLA, go on down the ranking,
+ *       at most {@value #MAX_CONFIRM} in all. The answer is the best measured point meeting the SLA, calibration
+ *       points included.
  * </ol>
- * Every point is measured at most once. Against hill climbing, which measures its way across the grid, this costs
- * one point per layout plus the confirmations, whatever the number of batch sizes and loads.
+ * Every point is measured at most once. Hill climbing measures its way across the grid; this costs one point per
+ * engine, one per kept engine × workers and the confirmations, whatever the number of batch sizes and loads.
  */
 final class ModelGuidedSearch {
   /** Points confirmed after predicting. */
   static final int CONFIRM = 4;
   /** Confirmations at most, when the first ones miss the SLA. */
   static final int MAX_CONFIRM = 8;
+  /** Engines within this fraction of the best one's light-load throughput are calibrated under load. */
+  static final double KEEP = 0.7;
 
   private ModelGuidedSearch() {}
 
@@ -52,64 +62,142 @@ final class ModelGuidedSearch {
    * @param measured every point measured, in order (calibrations first)
    * @param calibrations how many of them were calibrations
    * @param predictions every grid point's prediction, best first
+   * @param layouts what each calibration learned, one line per layout (for the console and the record)
    */
   record Result(Measurement best, List<Measurement> measured, int calibrations,
-      List<SlaPredictor.Prediction> predictions) {}
+      List<SlaPredictor.Prediction> predictions, List<String> layouts) {}
+
+  /** What one calibration point taught: the curve its server had learned, and measured / predicted throughput. */
+  private record Calibration(Combination point, CostCurve curve, double correction) {}
 
   /** Searches {@code grid} under {@code slaP99Millis}; {@code maxBatchCost} is the plan's (0: none). */
   static Result search(SlaSearch.Grid grid, double slaP99Millis, boolean openLoop, long maxBatchCost, Bench bench) {
     Map<Combination, Measurement> measured = new LinkedHashMap<>();
-    Map<List<Object>, CostCurve> curves = new LinkedHashMap<>();
-    for (Combination c : calibrationPoints(grid)) {
+    Map<Combination, CostCurve> curves = new LinkedHashMap<>();
+    for (Combination c : lightPoints(grid)) {
       measured.put(c, bench.apply(c));
-      curves.put(layout(c), new CostCurve(bench.costModel()));
+      curves.put(c, new CostCurve(bench.costModel()));
+    }
+    List<Combination> kept = kept(List.copyOf(measured.values()));
+    for (Combination c : loadedPoints(grid, kept)) {
+      measured.put(c, bench.apply(c));
+      curves.put(c, new CostCurve(bench.costModel()));
     }
     SlaPredictor predictor = new SlaPredictor(bench.requestCosts(), maxBatchCost, 42);
-    Map<List<Object>, Double> corrections = new LinkedHashMap<>();
-    measured.forEach((c, m) -> {
-      double predicted = predictor.predict(c, curves.get(layout(c)), openLoop, 1).throughput();
-      corrections.put(layout(c), clamp(m.throughput() / predicted));
-    });
+    List<Calibration> calibrations = new ArrayList<>();
+    curves.forEach((c, curve) -> calibrations.add(new Calibration(c, curve,
+        clamp(measured.get(c).throughput() / predictor.predict(c, curve, openLoop, 1).throughput()))));
     List<SlaPredictor.Prediction> ranked = grid.all().stream()
-        .map(c -> predictor.predict(c, curves.get(layout(c)), openLoop, corrections.get(layout(c))))
-        .sorted(byPromise(slaP99Millis)).toList();
-    int calibrations = measured.size();
+        .filter(c -> kept.stream().anyMatch(k -> sameEngine(k, c)))
+        .map(c -> {
+          Calibration k = nearest(calibrations, c);
+          return predictor.predict(c, k.curve(), openLoop, k.correction());
+        }).sorted(byPromise(slaP99Millis)).toList();
+    List<String> layouts = calibrations.stream().map(ModelGuidedSearch::describe).toList();
     confirm(ranked, slaP99Millis, measured, bench);
     List<Measurement> all = new ArrayList<>(measured.values());
-    return new Result(SlaSearch.best(all, slaP99Millis), all, calibrations, ranked);
+    return new Result(SlaSearch.best(all, slaP99Millis), all, calibrations.size(), ranked, layouts);
   }
 
-  /** Measures the most promising unmeasured predictions until enough are confirmed. */
-  private static void confirm(List<SlaPredictor.Prediction> ranked, double sla, Map<Combination, Measurement> measured,
-      Bench bench) {
-    int confirmed = 0;
-    boolean met = false;
-    for (SlaPredictor.Prediction p : ranked) {
-      if (confirmed >= MAX_CONFIRM || (confirmed >= CONFIRM && met)) {
-        break;
-      }
-      if (!measured.containsKey(p.combination())) {
-        Measurement m = bench.apply(p.combination());
-        measured.put(p.combination(), m);
-        met |= m.meets(sla);
-        confirmed++;
-      }
-    }
-  }
-
-  /** One point per layout: its largest batch size at the heaviest load. */
-  static List<Combination> calibrationPoints(SlaSearch.Grid grid) {
+  /** Per engine: the lightest load, the fewest workers, the largest batch size. */
+  static List<Combination> lightPoints(SlaSearch.Grid grid) {
     int batch = grid.batchSizes().stream().max(Integer::compare).orElseThrow();
-    double load = grid.loads().stream().max(Double::compare).orElseThrow();
+    int workers = grid.workers().stream().min(Integer::compare).orElseThrow();
+    double light = grid.loads().get(0);
     List<Combination> points = new ArrayList<>();
     for (String o : grid.optimizations()) {
       for (int t : grid.intraOpThreads()) {
-        for (int w : grid.workers()) {
-          points.add(new Combination(o, batch, w, t, load));
+        points.add(new Combination(o, batch, workers, t, light));
+      }
+    }
+    return points;
+  }
+
+  /** The light points of the engines worth calibrating under load: within {@value #KEEP} of the best. */
+  static List<Combination> kept(List<Measurement> light) {
+    double best = light.stream().filter(m -> m.errorRate() == 0).mapToDouble(Measurement::throughput).max()
+        .orElse(0);
+    List<Combination> kept = light.stream().filter(m -> m.errorRate() == 0 && m.throughput() >= KEEP * best)
+        .map(Measurement::combination).toList();
+    return kept.isEmpty() ? light.stream().map(Measurement::combination).toList() : kept;
+  }
+
+  /**
+   * Per kept engine and worker count: the largest batch size at the middle load. The kept engine served last is
+   * calibrated first, with its light point's workers, so that server is reused when the middle load is its load.
+   */
+  static List<Combination> loadedPoints(SlaSearch.Grid grid, List<Combination> kept) {
+    double middle = grid.loads().get(grid.loads().size() / 2);
+    List<Combination> points = new ArrayList<>();
+    List<Combination> lastFirst = new ArrayList<>(kept);
+    java.util.Collections.reverse(lastFirst);
+    for (Combination k : lastFirst) {
+      List<Integer> workers = new ArrayList<>(grid.workers());
+      workers.remove(Integer.valueOf(k.workers()));
+      workers.add(0, k.workers());
+      for (int w : workers) {
+        Combination c = new Combination(k.optimization(), k.batchSize(), w, k.intraOpThreads(), middle);
+        if (!c.equals(k)) {
+          points.add(c);
         }
       }
     }
     return points;
+  }
+
+  private static boolean sameEngine(Combination a, Combination b) {
+    return a.optimization().equals(b.optimization()) && a.intraOpThreads() == b.intraOpThreads();
+  }
+
+  /**
+   * The calibration that speaks for {@code c}: same engine, the nearest load (log scale), then the same workers. A
+   * light load is priced by the light calibration even for more workers: with few requests in flight the extra
+   * workers idle, and the light run's batches are the uncontended ones.
+   */
+  private static Calibration nearest(List<Calibration> calibrations, Combination c) {
+    return calibrations.stream().filter(k -> sameEngine(k.point(), c))
+        .min(Comparator.comparingDouble((Calibration k) -> Math.abs(Math.log(k.point().load() / c.load())))
+            .thenComparingInt(k -> Math.abs(k.point().workers() - c.workers())))
+        .orElseThrow();
+  }
+
+  /**
+   * Measures the {@value #CONFIRM} most promising unmeasured predictions, then more in rounds of that size while
+   * none measured meets the SLA. Within a round, points served alike (only the load differs) run back to back, so
+   * they share one server start.
+   */
+  private static void confirm(List<SlaPredictor.Prediction> ranked, double sla, Map<Combination, Measurement> measured,
+      Bench bench) {
+    List<Combination> pending = ranked.stream().map(SlaPredictor.Prediction::combination)
+        .filter(c -> !measured.containsKey(c)).toList();
+    int done = 0;
+    while (done < pending.size() && done < MAX_CONFIRM
+        && (done == 0 || measured.values().stream().noneMatch(m -> m.meets(sla)))) {
+      List<Combination> round = pending.subList(done, Math.min(pending.size(), done + CONFIRM));
+      for (Combination c : servedTogether(round)) {
+        measured.put(c, bench.apply(c));
+      }
+      done += round.size();
+    }
+  }
+
+  /** {@code points} reordered so those served alike are adjacent, groups in order of first appearance. */
+  static List<Combination> servedTogether(List<Combination> points) {
+    Map<List<Object>, List<Combination>> groups = new LinkedHashMap<>();
+    for (Combination c : points) {
+      groups.computeIfAbsent(List.of(layout(c), c.batchSize()), k -> new ArrayList<>()).add(c);
+    }
+    return groups.values().stream().flatMap(List::stream).toList();
+  }
+
+  private static String describe(Calibration k) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: measured/predicted %.2f;",
+        k.point().label(false), k.correction()));
+    for (BatchCost c : k.curve().classes()) {
+      line.append(String.format(Locale.ROOT, " [%d-%d] %.2f ms + %.4f ms/cost, sigma %.2f, n=%d", c.minBatchSize(),
+          c.maxBatchSize(), c.fixedMillis(), c.millisPerCost(), c.sigmaMillis(), c.samples()));
+    }
+    return line.toString();
   }
 
   /** Predictions meeting the SLA first, by throughput; then the rest by p99. */

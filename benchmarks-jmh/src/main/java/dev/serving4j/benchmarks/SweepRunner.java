@@ -57,6 +57,22 @@ final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
     }
   }
 
+  /**
+   * Warms this JVM up untimed: serves {@code c}, sends the plan's warmup requests, and closes the server again, so
+   * that runs timed afterwards (a search and the sweep it is compared with) start alike, neither paying for the
+   * JIT, the first model load or reading the inputs.
+   */
+  void warmUp(Combination c) {
+    try {
+      run(serve(c), c, Math.max(1, plan.warmup()), new Progress(log, "JVM warm-up (untimed)", Math.max(1,
+          plan.warmup())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while warming up", e);
+    }
+    closeServer();
+  }
+
   private LoadRunner.Outcome run(Serving4jEmbedder server, Combination c, int requests, Progress progress)
       throws InterruptedException {
     if (plan.openLoop()) {

@@ -53,26 +53,47 @@ class ModelGuidedSearchTest {
   }
 
   @Test
-  void findsTheExhaustiveBestFromOneCalibrationPerLayout() {
+  void findsTheExhaustiveBestWithoutMeasuringEveryPoint() {
     SyntheticBench bench = new SyntheticBench();
     ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 60, false, 0, bench);
     assertEquals(exhaustiveBest(60).combination(), result.best().combination());
-    assertEquals(8, result.calibrations());
   }
 
   @Test
-  void measuresTheCalibrationsAndAFewConfirmationsOnly() {
+  void measuresEachEngineLightlyTheKeptOneUnderLoadAndAFewConfirmations() {
     SyntheticBench bench = new SyntheticBench();
-    ModelGuidedSearch.search(GRID, 60, false, 0, bench);
-    assertTrue(bench.runs.size() <= 8 + ModelGuidedSearch.CONFIRM, bench.runs.size() + " runs: " + bench.runs);
+    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 60, false, 0, bench);
+    // 4 engines light; only quantized t1 is within 70% of the best, so it alone is calibrated under load (2 workers).
+    assertEquals(4 + 2, result.calibrations());
+    assertTrue(bench.runs.size() <= 6 + ModelGuidedSearch.CONFIRM, bench.runs.size() + " runs: " + bench.runs);
     assertEquals(bench.runs.size(), bench.runs.stream().distinct().count());
   }
 
   @Test
-  void calibratesEachLayoutAtItsLargestBatchAndHeaviestLoad() {
-    List<Combination> points = ModelGuidedSearch.calibrationPoints(GRID);
-    assertEquals(8, points.size());
-    assertTrue(points.stream().allMatch(c -> c.batchSize() == 32 && c.load() == 64), points.toString());
+  void lightCalibrationRunsEachEngineAloneAtTheLightestLoad() {
+    List<Combination> points = ModelGuidedSearch.lightPoints(GRID);
+    assertEquals(4, points.size());
+    assertTrue(points.stream().allMatch(c -> c.load() == 1 && c.workers() == 1 && c.batchSize() == 32),
+        points.toString());
+  }
+
+  @Test
+  void loadedCalibrationStartsOnTheServerJustUsedAtTheMiddleLoad() {
+    Combination light = new Combination("quantized", 32, 1, 1, 1);
+    List<Combination> points = ModelGuidedSearch.loadedPoints(GRID, List.of(light));
+    assertEquals(List.of(new Combination("quantized", 32, 1, 1, 16), new Combination("quantized", 32, 2, 1, 16)),
+        points);
+    assertTrue(points.get(0).sameServing(light));
+  }
+
+  @Test
+  void enginesFarBehindTheBestAtLightLoadAreNotCalibratedUnderLoad() {
+    Combination fast = new Combination("quantized", 32, 1, 1, 1);
+    Combination close = new Combination("quantized", 32, 1, 2, 1);
+    Combination slow = new Combination("fp32", 32, 1, 2, 1);
+    List<Combination> kept = ModelGuidedSearch.kept(List.of(SlaSearchTest.measurement(fast, 100, 5),
+        SlaSearchTest.measurement(close, 75, 5), SlaSearchTest.measurement(slow, 60, 5)));
+    assertEquals(List.of(fast, close), kept);
   }
 
   @Test
