@@ -41,6 +41,8 @@ final class ModelGuidedSearch {
   static final int CONFIRM = 4;
   /** Confirmations at most, when the first ones miss the SLA. */
   static final int MAX_CONFIRM = 8;
+  /** Predictions this close (relative) on throughput and p99 count as the same. */
+  static final double ALIKE = 0.01;
   /** Engines within this fraction of the best one's light-load throughput are calibrated under load. */
   static final double KEEP = 0.7;
 
@@ -162,23 +164,61 @@ final class ModelGuidedSearch {
   }
 
   /**
-   * Measures the {@value #CONFIRM} most promising unmeasured predictions, then more in rounds of that size while
-   * none measured meets the SLA. Within a round, points served alike (only the load differs) run back to back, so
-   * they share one server start.
+   * Measures the {@value #CONFIRM} most promising unmeasured predictions (those predicted to meet the SLA, or
+   * the closest to it while nothing measured meets it), then, if none measured meets it, more. A point predicted alike (within {@value #ALIKE} on throughput and p99) to one
+   * already measured of the same engine is skipped: the model cannot tell them apart (at one caller, say, every
+   * batch size runs batches of one), so measuring it would only sample noise. Confirmations served alike
+   * (only the load differs) run back to back, so they share one server start.
    */
   private static void confirm(List<SlaPredictor.Prediction> ranked, double sla, Map<Combination, Measurement> measured,
       Bench bench) {
-    List<Combination> pending = ranked.stream().map(SlaPredictor.Prediction::combination)
-        .filter(c -> !measured.containsKey(c)).toList();
-    int done = 0;
-    while (done < pending.size() && done < MAX_CONFIRM
-        && (done == 0 || measured.values().stream().noneMatch(m -> m.meets(sla)))) {
-      List<Combination> round = pending.subList(done, Math.min(pending.size(), done + CONFIRM));
-      for (Combination c : servedTogether(round)) {
-        measured.put(c, bench.apply(c));
+    List<SlaPredictor.Prediction> known = ranked.stream().filter(p -> measured.containsKey(p.combination()))
+        .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    List<Combination> pending = new ArrayList<>();
+    for (SlaPredictor.Prediction p : ranked) {
+      boolean metAlready = measured.values().stream().anyMatch(m -> m.meets(sla));
+      if (!p.meets(sla) && metAlready) {
+        break; // the rest are predicted to miss, and a measured point already meets the SLA
       }
-      done += round.size();
+      if (!measured.containsKey(p.combination()) && known.stream().noneMatch(k -> alike(k, p))) {
+        pending.add(p.combination());
+        known.add(p);
+      }
+      if (pending.size() == CONFIRM) {
+        break;
+      }
     }
+    for (Combination c : servedTogether(pending)) {
+      measured.put(c, bench.apply(c));
+    }
+    if (pending.size() == CONFIRM && measured.values().stream().noneMatch(m -> m.meets(sla))) {
+      fallBack(ranked, sla, measured, bench);
+    }
+  }
+
+  /** None confirmed: measures on down the ranking until one meets the SLA, {@value #MAX_CONFIRM} in all. */
+  private static void fallBack(List<SlaPredictor.Prediction> ranked, double sla,
+      Map<Combination, Measurement> measured, Bench bench) {
+    int more = MAX_CONFIRM - CONFIRM;
+    for (SlaPredictor.Prediction p : ranked) {
+      if (more == 0 || measured.values().stream().anyMatch(m -> m.meets(sla))) {
+        return;
+      }
+      if (!measured.containsKey(p.combination())) {
+        measured.put(p.combination(), bench.apply(p.combination()));
+        more--;
+      }
+    }
+  }
+
+  /** Whether two predictions of one engine are too close to tell apart. */
+  static boolean alike(SlaPredictor.Prediction a, SlaPredictor.Prediction b) {
+    return sameEngine(a.combination(), b.combination()) && close(a.throughput(), b.throughput())
+        && close(a.p99Millis(), b.p99Millis());
+  }
+
+  private static boolean close(double a, double b) {
+    return Math.abs(a - b) <= ALIKE * Math.max(Math.abs(a), Math.abs(b));
   }
 
   /** {@code points} reordered so those served alike are adjacent, groups in order of first appearance. */

@@ -97,6 +97,17 @@ class ModelGuidedSearchTest {
   }
 
   @Test
+  void pointsPredictedAlikeToAMeasuredOneAreNotMeasured() {
+    SyntheticBench bench = new SyntheticBench();
+    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 10, false, 0, bench);
+    assertEquals(exhaustiveBest(10).throughput(), result.best().throughput(), 1e-9);
+    // Only one caller meets 10 ms, and there every batch size and worker count runs batches of one: the light
+    // point speaks for them all.
+    assertEquals(1, bench.runs.stream().filter(c -> c.load() == 1 && c.optimization().equals("quantized")
+        && c.intraOpThreads() == 1).count(), bench.runs.toString());
+  }
+
+  @Test
   void anUnreachableSlaGivesNoBest() {
     ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 0.5, false, 0, new SyntheticBench());
     assertNull(result.best());
