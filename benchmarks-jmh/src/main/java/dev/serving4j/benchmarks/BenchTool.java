@@ -3,6 +3,7 @@ package dev.serving4j.benchmarks;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,10 @@ public final class BenchTool implements Callable<Integer> {
       + "default: ${DEFAULT-VALUE}")
   String searchMode;
 
+  @Option(names = "--deadline", description = "every request's timeout, e.g. 100ms (with an open-loop plan above "
+      + "capacity, late requests fail instead of piling up); default: none")
+  String deadline;
+
   @Option(names = "--quick", description = "run a tiny built-in plan briefly (CI)")
   boolean quick;
 
@@ -81,7 +86,8 @@ public final class BenchTool implements Callable<Integer> {
     PrintStream log = System.err;
     String machine = RunInfo.thisMachine();
     SlaSearch.Grid grid = SlaSearch.Grid.of(p);
-    try (SweepRunner runner = new SweepRunner(p, workDir, log)) {
+    Duration timeout = deadline == null ? null : BenchPlan.parseDuration("--deadline", deadline);
+    try (SweepRunner runner = new SweepRunner(p, workDir, log, sla, timeout)) {
       if (sla > 0) {
         runner.warmUp(grid.all().get(0));
         long started = System.nanoTime();

@@ -164,11 +164,12 @@ final class ModelGuidedSearch {
   }
 
   /**
-   * Measures the {@value #CONFIRM} most promising unmeasured predictions (those predicted to meet the SLA, or
-   * the closest to it while nothing measured meets it), then, if none measured meets it, more. A point predicted alike (within {@value #ALIKE} on throughput and p99) to one
-   * already measured of the same engine is skipped: the model cannot tell them apart (at one caller, say, every
-   * batch size runs batches of one), so measuring it would only sample noise. Confirmations served alike
-   * (only the load differs) run back to back, so they share one server start.
+   * Measures the {@value #CONFIRM} most promising unmeasured predictions (those predicted to meet the SLA, or the
+   * closest to it while nothing measured meets it), then, if none measured meets it, more. A point predicted
+   * alike (within {@value #ALIKE} on throughput and p99) to one already measured of the same engine is skipped:
+   * the model cannot tell them apart (at one caller, say, every batch size runs batches of one), so measuring it
+   * would only sample noise. Confirmations served alike (only the load differs) run back to back, so they share
+   * one server start.
    */
   private static void confirm(List<SlaPredictor.Prediction> ranked, double sla, Map<Combination, Measurement> measured,
       Bench bench) {

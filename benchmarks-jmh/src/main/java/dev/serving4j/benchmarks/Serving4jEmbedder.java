@@ -5,6 +5,7 @@ import dev.serving4j.ModelDescription;
 import dev.serving4j.ModelClient;
 import dev.serving4j.ModelConfig;
 import dev.serving4j.ModelServer;
+import dev.serving4j.PredictOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,11 @@ final class Serving4jEmbedder implements Embedder, Implementation {
   /** Starts serving one input without blocking. */
   CompletableFuture<Object> callAsync(Object input) {
     return client.predict(input);
+  }
+
+  /** Starts serving one input with {@code options} (a deadline, say) without blocking. */
+  CompletableFuture<Object> callAsync(Object input, PredictOptions options) {
+    return client.predict(input, options);
   }
 
   @Override

@@ -3,10 +3,12 @@ package dev.serving4j.benchmarks;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.serving4j.ModelArchive;
 import dev.serving4j.ModelDescription.BatchCost;
+import dev.serving4j.PredictOptions;
 import dev.serving4j.examples.DirectOrtEmbedder;
 import dev.serving4j.examples.SemanticSearch;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -14,13 +16,15 @@ import java.util.concurrent.ExecutorService;
 /**
  * Runs one combination of a plan: serves the model with the combination's settings (a server is reused while only
  * the load changes), sends the warmup, then the measured requests, and turns what the clients and serving4j saw into
- * a {@link Measurement}. Any archive works: the plan's input is read by {@link InputSet} once the first server is up,
+ * a {@link Measurement} (goodput included: the answers within the SLA per second). Any archive works: the plan's input is read by {@link InputSet} once the first server is up,
  * to match the type its handler declares.
  */
 final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
   private static final int ACCURACY_TEXTS = 200;
 
   private final BenchPlan plan;
+  private final double slaP99Millis;
+  private final PredictOptions options;
   private final Path workDir;
   private List<Object> inputs;
   private final PrintStream log;
@@ -29,8 +33,14 @@ final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
   private Serving4jEmbedder embedder;
   private double quantizedCosine = Double.NaN;
 
-  SweepRunner(BenchPlan plan, Path workDir, PrintStream log) {
+  /**
+   * A runner for {@code plan}; goodput counts answers within {@code slaP99Millis} (0: no SLA, goodput is the
+   * throughput), and with a {@code deadline} every request carries it as its timeout (null: none).
+   */
+  SweepRunner(BenchPlan plan, Path workDir, PrintStream log, double slaP99Millis, Duration deadline) {
     this.plan = plan;
+    this.slaP99Millis = slaP99Millis;
+    this.options = deadline == null ? PredictOptions.DEFAULTS : PredictOptions.ofTimeout(deadline);
     this.workDir = workDir;
     this.log = log;
   }
@@ -50,7 +60,8 @@ final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
       return new Measurement(c, outcome.throughput(), outcome.latencyMillis(50), outcome.latencyMillis(90),
           outcome.latencyMillis(99), outcome.latencyMicros().getMean() / 1e3, outcome.errorRate(), s.queueP50(),
           s.queueP90(), s.queueP99(), s.inferenceMean(), s.preprocessMean(), s.postprocessMean(), s.meanBatchSize(),
-          process.cpuPercent(), ProcessStats.heapMb(), ProcessStats.rssMb(), cosineToFp32(c.optimization()));
+          process.cpuPercent(), ProcessStats.heapMb(), ProcessStats.rssMb(), cosineToFp32(c.optimization()),
+          slaP99Millis > 0 ? outcome.goodput(slaP99Millis) : outcome.throughput());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring " + c, e);
@@ -76,9 +87,10 @@ final class SweepRunner implements ModelGuidedSearch.Bench, AutoCloseable {
   private LoadRunner.Outcome run(Serving4jEmbedder server, Combination c, int requests, Progress progress)
       throws InterruptedException {
     if (plan.openLoop()) {
-      return LoadRunner.openLoop(inputs, c.load(), requests, server::callAsync, progress::step, 42);
+      return LoadRunner.openLoop(inputs, c.load(), requests, in -> server.callAsync(in, options), progress::step, 42);
     }
-    return LoadRunner.closedLoop(inputs, (int) c.load(), requests, server::call, progress::step);
+    return LoadRunner.closedLoop(inputs, (int) c.load(), requests, in -> server.callAsync(in, options).join(),
+        progress::step);
   }
 
   private Serving4jEmbedder serve(Combination c) {
