@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * TorchServe's benchmark suite, in process: runs every combination of a plan (or searches them for the best under
- * a p99 SLA) and writes {@code report.csv}, {@code report.md}, {@code report.svg}, {@code report.html} and
+ * a p99 SLA: by default from serving4j's learned cost model, measuring only a few points, {@link ModelGuidedSearch};
+ * with {@code --search hill} by hill climbing, {@link SlaSearch}) and writes {@code report.csv}, {@code report.md}, {@code report.svg}, {@code report.html} and
  * {@code run.json} ({@link ReportWriter}). Any archive can be benched with inputs of its handler's type (a folder of
  * images or files, a JSON-lines file of strings or tensors, or a built-in set: {@link InputSet}); the plan is JSON or
  * YAML ({@link BenchPlan}). The {@code compare} subcommand runs serving4j and the peers side by side
