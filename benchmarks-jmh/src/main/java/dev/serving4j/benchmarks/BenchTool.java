@@ -40,6 +40,9 @@ public final class BenchTool implements Callable<Integer> {
   static final String QUICK_PLAN = "{\"batchSizes\": [1, 8], \"concurrency\": [4], \"requests\": 40, "
       + "\"warmup\": 8, \"input\": \"corpus:short\", \"intraOpThreads\": [1], \"zeroConfig\": true}";
 
+  /** Rounds of the re-measurement of the search's and the sweep's answers. */
+  static final int RECHECK_ROUNDS = 3;
+
   @Option(names = "--plan", description = "JSON or YAML plan file; TorchServe's benchmark-config names are accepted "
       + "(see docs/benchmarks.md)")
   Path plan;
@@ -105,15 +108,7 @@ public final class BenchTool implements Callable<Integer> {
               p.openLoop(), sla));
         }
         if (full) {
-          started = System.nanoTime();
-          List<Measurement> all = sweep(grid, p, runner);
-          double fullSeconds = (System.nanoTime() - started) / 1e9;
-          SweepReport sweep = SweepReport.of(String.format(Locale.ROOT, "Full sweep: %d combinations in %.0f s",
-              all.size(), fullSeconds), all, p.openLoop(), sla, p, machine);
-          report(out.resolve("full"), sweep);
-          System.out.println(closeness(searched.best(), sweep.best(), p.openLoop()) + String.format(Locale.ROOT,
-              "; search time/full = %.2f (%d points vs %d)", searchSeconds / fullSeconds, measured.size(),
-              all.size()));
+          compareWithSweep(grid, p, sla, runner, machine, searched.best(), searchSeconds, measured.size());
         }
       } else {
         List<Measurement> all = sweep(grid, p, runner);
@@ -121,6 +116,47 @@ public final class BenchTool implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Runs the full sweep and prints how the search's answer and time compare with it; then, when the two answers
+   * differ, re-measures them back to back in {@value #RECHECK_ROUNDS} rounds, so that a neighbour's load drifting
+   * between the search and the sweep (minutes apart) does not decide the ratio.
+   */
+  private void compareWithSweep(SlaSearch.Grid grid, BenchPlan p, double sla, SweepRunner runner, String machine,
+      Measurement searchBest, double searchSeconds, int searchPoints) {
+    long started = System.nanoTime();
+    List<Measurement> all = sweep(grid, p, runner);
+    double fullSeconds = (System.nanoTime() - started) / 1e9;
+    SweepReport sweep = SweepReport.of(String.format(Locale.ROOT, "Full sweep: %d combinations in %.0f s",
+        all.size(), fullSeconds), all, p.openLoop(), sla, p, machine);
+    report(out.resolve("full"), sweep);
+    System.out.println(closeness(searchBest, sweep.best(), p.openLoop()) + String.format(Locale.ROOT,
+        "; search time/full = %.2f (%d points vs %d)", searchSeconds / fullSeconds, searchPoints, all.size()));
+    if (searchBest != null && sweep.best() != null
+        && !searchBest.combination().equals(sweep.best().combination())) {
+      System.out.println(recheck(searchBest.combination(), sweep.best().combination(), runner, sla, p.openLoop()));
+    }
+  }
+
+  /** The two answers measured alternately, {@value #RECHECK_ROUNDS} rounds: their mean throughputs and ratio. */
+  static String recheck(Combination searched, Combination best, java.util.function.Function<Combination,
+      Measurement> runner, double sla, boolean openLoop) {
+    double[] sums = new double[2];
+    int[] met = new int[2];
+    for (int round = 0; round < RECHECK_ROUNDS; round++) {
+      Combination[] order = round % 2 == 0 ? new Combination[] {searched, best} : new Combination[] {best, searched};
+      for (Combination c : order) {
+        Measurement m = runner.apply(c);
+        int i = c.equals(searched) ? 0 : 1;
+        sums[i] += m.throughput();
+        met[i] += m.meets(sla) ? 1 : 0;
+      }
+    }
+    return String.format(Locale.ROOT, "recheck, %d interleaved rounds: search's %s %.1f req/s (met the SLA %d/%d), "
+        + "full sweep's %s %.1f req/s (%d/%d); search/full = %.2f", RECHECK_ROUNDS, searched.label(openLoop),
+        sums[0] / RECHECK_ROUNDS, met[0], RECHECK_ROUNDS, best.label(openLoop), sums[1] / RECHECK_ROUNDS, met[1],
+        RECHECK_ROUNDS, sums[0] / sums[1]);
   }
 
   /** What either search measured, and the model-guided one's predictions (null for hill climbing). */

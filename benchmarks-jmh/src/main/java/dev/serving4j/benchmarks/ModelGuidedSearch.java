@@ -29,8 +29,8 @@ import java.util.function.Function;
  *       calibration's measured / predicted throughput (what the handler time leaves out: dispatch, tokenizing on
  *       the callers' threads, neighbours on the machine).
  *   <li><b>Confirm.</b> Measure the {@value #CONFIRM} points predicted best under the SLA (highest predicted
- *       throughput with predicted p99 within it); if none measured so far meets the SLA, go on down the ranking,
- *       at most {@value #MAX_CONFIRM} in all. The answer is the best measured point meeting the SLA, calibration
+ *       throughput with predicted p99 within it; points predicted alike to one already measured last); if none
+ *       measured so far meets the SLA, go on down the ranking, at most {@value #MAX_CONFIRM} in all. The answer is the best measured point meeting the SLA, calibration
  *       points included.
  * </ol>
  * Every point is measured at most once. Hill climbing measures its way across the grid; this costs one point per
@@ -164,40 +164,41 @@ final class ModelGuidedSearch {
   }
 
   /**
-   * Measures the {@value #CONFIRM} most promising unmeasured predictions (those predicted to meet the SLA, or the
-   * closest to it while nothing measured meets it), then, if none measured meets it, more. A point predicted
-   * alike (within {@value #ALIKE} on throughput and p99) to one already measured of the same engine is skipped:
-   * the model cannot tell them apart (at one caller, say, every batch size runs batches of one), so measuring it
-   * would only sample noise. Confirmations served alike (only the load differs) run back to back, so they share
-   * one server start.
+   * Measures the {@value #CONFIRM} most promising unmeasured points predicted to meet the SLA; then, if nothing
+   * measured meets it, more ({@link #fallBack}). Points predicted alike (within {@value #ALIKE} on throughput and
+   * p99) to one already measured or chosen of the same engine come last: the model cannot tell them apart (at one
+   * caller, say, every batch size runs batches of one), so they are measured only when nothing it can tell apart
+   * is left. Confirmations served alike (only the load differs) run back to back, sharing one server start.
    */
   private static void confirm(List<SlaPredictor.Prediction> ranked, double sla, Map<Combination, Measurement> measured,
       Bench bench) {
     List<SlaPredictor.Prediction> known = ranked.stream().filter(p -> measured.containsKey(p.combination()))
         .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
-    List<Combination> pending = new ArrayList<>();
+    List<Combination> distinct = new ArrayList<>();
+    List<Combination> alike = new ArrayList<>();
     for (SlaPredictor.Prediction p : ranked) {
-      boolean metAlready = measured.values().stream().anyMatch(m -> m.meets(sla));
-      if (!p.meets(sla) && metAlready) {
-        break; // the rest are predicted to miss, and a measured point already meets the SLA
+      if (!p.meets(sla)) {
+        break; // ranked: the rest are predicted to miss
       }
-      if (!measured.containsKey(p.combination()) && known.stream().noneMatch(k -> alike(k, p))) {
-        pending.add(p.combination());
+      if (!measured.containsKey(p.combination())) {
+        boolean told = known.stream().noneMatch(k -> alike(k, p));
+        (told ? distinct : alike).add(p.combination());
         known.add(p);
       }
-      if (pending.size() == CONFIRM) {
-        break;
-      }
     }
-    for (Combination c : servedTogether(pending)) {
+    distinct.addAll(alike);
+    for (Combination c : servedTogether(distinct.subList(0, Math.min(CONFIRM, distinct.size())))) {
       measured.put(c, bench.apply(c));
     }
-    if (pending.size() == CONFIRM && measured.values().stream().noneMatch(m -> m.meets(sla))) {
+    if (measured.values().stream().noneMatch(m -> m.meets(sla))) {
       fallBack(ranked, sla, measured, bench);
     }
   }
 
-  /** None confirmed: measures on down the ranking until one meets the SLA, {@value #MAX_CONFIRM} in all. */
+  /**
+   * Nothing measured meets the SLA: measures on down the ranking (predicted to meet first, then closest to it)
+   * until one does, {@value #MAX_CONFIRM} - {@value #CONFIRM} more at most.
+   */
   private static void fallBack(List<SlaPredictor.Prediction> ranked, double sla,
       Map<Combination, Measurement> measured, Bench bench) {
     int more = MAX_CONFIRM - CONFIRM;

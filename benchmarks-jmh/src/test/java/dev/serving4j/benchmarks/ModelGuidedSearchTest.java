@@ -97,14 +97,23 @@ class ModelGuidedSearchTest {
   }
 
   @Test
-  void pointsPredictedAlikeToAMeasuredOneAreNotMeasured() {
+  void pointsTheModelCanTellApartAreConfirmedBeforeOnesAlikeToAMeasuredPoint() {
     SyntheticBench bench = new SyntheticBench();
-    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 10, false, 0, bench);
-    assertEquals(exhaustiveBest(10).throughput(), result.best().throughput(), 1e-9);
-    // Only one caller meets 10 ms, and there every batch size and worker count runs batches of one: the light
-    // point speaks for them all.
+    ModelGuidedSearch.search(GRID, 60, false, 0, bench);
+    // At one caller every batch size and worker count runs batches of one: the light point speaks for them all,
+    // and loaded points the model can tell apart fill the confirmations first.
     assertEquals(1, bench.runs.stream().filter(c -> c.load() == 1 && c.optimization().equals("quantized")
         && c.intraOpThreads() == 1).count(), bench.runs.toString());
+  }
+
+  @Test
+  void whenOnlyAlikePointsAreLeftTheyAreConfirmed() {
+    SyntheticBench bench = new SyntheticBench();
+    ModelGuidedSearch.Result result = ModelGuidedSearch.search(GRID, 10, false, 0, bench);
+    // Only one caller meets 10 ms: the confirmations are light points alike to the measured one.
+    assertEquals(exhaustiveBest(10).throughput(), result.best().throughput(), 1e-9);
+    assertEquals(1 + ModelGuidedSearch.CONFIRM, bench.runs.stream().filter(c -> c.load() == 1
+        && c.optimization().equals("quantized") && c.intraOpThreads() == 1).count(), bench.runs.toString());
   }
 
   @Test
