@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class GoodputBenchmark {
-  private static final ExecutorService callers = LoadRunner.blockingPool();
+  private static final ExecutorService CALLERS = LoadRunner.blockingPool();
 
   private GoodputBenchmark() {}
 
@@ -84,7 +84,7 @@ public final class GoodputBenchmark {
     }
     System.out.printf(Locale.ROOT, "%ngoodput, SLA mode / plain ADAPTIVE, per round: %s%n", ratios.stream()
         .map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
-    LoadRunner.shutdown(callers);
+    LoadRunner.shutdown(CALLERS);
   }
 
   /**
@@ -137,7 +137,7 @@ public final class GoodputBenchmark {
       // Each arrival is its own caller: the call (which tokenizes, for MiniLM) runs off the sender's thread, so the
       // sender keeps to the Poisson schedule.
       LoadRunner.Outcome o = LoadRunner.openLoop(w.inputs(), rate, (int) (rate * s.seconds()),
-          in -> CompletableFuture.supplyAsync(() -> client.predict(in, deadline), callers).thenCompose(f -> f),
+          in -> CompletableFuture.supplyAsync(() -> client.predict(in, deadline), CALLERS).thenCompose(f -> f),
           () -> { }, 42 + round);
       ModelDescription.Counts after = counts(server, w);
       double slaMillis = s.sla().toNanos() / 1e6;
