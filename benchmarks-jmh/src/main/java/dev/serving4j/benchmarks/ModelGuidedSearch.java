@@ -95,7 +95,7 @@ final class ModelGuidedSearch {
           Calibration k = nearest(calibrations, c);
           return predictor.predict(c, k.curve(), openLoop, k.correction());
         }).sorted(byPromise(slaP99Millis)).toList();
-    List<String> layouts = calibrations.stream().map(ModelGuidedSearch::describe).toList();
+    List<String> layouts = calibrations.stream().map(k -> describe(k, openLoop)).toList();
     confirm(ranked, slaP99Millis, measured, bench);
     List<Measurement> all = new ArrayList<>(measured.values());
     return new Result(SlaSearch.best(all, slaP99Millis), all, calibrations.size(), ranked, layouts);
@@ -232,9 +232,9 @@ final class ModelGuidedSearch {
     return groups.values().stream().flatMap(List::stream).toList();
   }
 
-  private static String describe(Calibration k) {
+  private static String describe(Calibration k, boolean openLoop) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: measured/predicted %.2f;",
-        k.point().label(false), k.correction()));
+        k.point().label(openLoop), k.correction()));
     for (BatchCost c : k.curve().classes()) {
       line.append(String.format(Locale.ROOT, " [%d-%d] %.2f ms + %.4f ms/cost, sigma %.2f, n=%d", c.minBatchSize(),
           c.maxBatchSize(), c.fixedMillis(), c.millisPerCost(), c.sigmaMillis(), c.samples()));
