@@ -65,8 +65,8 @@ public final class ModelClient<I, O> {
     return outputType.cast(output);
   }
 
-  /** Calls the model and waits. */
+  /** Calls the model and waits; the typed check runs on the calling thread once the answer is in. */
   public O predictBlocking(I input) {
-    return ModelServer.await(predict(input));
+    return typed(ModelServer.await(server.predict(model, input, PredictOptions.DEFAULTS)));
   }
 }

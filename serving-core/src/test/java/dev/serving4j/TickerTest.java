@@ -24,9 +24,16 @@ class TickerTest {
   @TempDir Path dir;
   final AtomicLong now = new AtomicLong(Duration.ofDays(1).toNanos());
   final TestHandler.Probe probe = new TestHandler.Probe("v1");
+  final List<ServingEventListener.BatchStarted> batchStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
   final ModelServer server = ModelServer.builder()
       .handler("test", () -> new TestHandler(probe))
       .ticker(now::get)
+      .listener(new ServingEventListener() {
+        @Override
+        public void batchStarted(BatchStarted event) {
+          batchStarts.add(event);
+        }
+      })
       .build();
 
   @AfterEach
@@ -95,5 +102,37 @@ class TickerTest {
     assertFalse(waiting.isDone());
     server.scaleWorkers("idle", "1", 1, 1);
     assertEquals("v1:a", waiting.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void recentFiguresAreReadOnTheInjectedTicker() throws Exception {
+    server.register(archive(dir, "m", "1", Map.of("workers", 1)));
+    for (int i = 0; i < 3; i++) {
+      server.predict("m", "r" + i).get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(3, server.describe("m").versions().get(0).recent().requests());
+    advance(Duration.ofHours(2));
+    assertEquals(0, server.describe("m").versions().get(0).recent().requests(), "two hours on, outside the window");
+  }
+
+  @Test
+  void aBatchsOldestWaitIsItsOldestRequestAcrossPriorityLevelsOnTheTicker() throws Exception {
+    server.register(archive(dir, "m", "1", Map.of("workers", 1, "maxBatchSize", 4, "priorityLevels", 2,
+        "batchingMode", "FIXED_DELAY", "maxBatchDelay", "0ms")));
+    probe.close();
+    CompletableFuture<Object> blocker = server.predict("m", "blocker");
+    assertTrue(probe.entered.await(10, TimeUnit.SECONDS));
+    CompletableFuture<Object> low = server.predict("m", "low", PredictOptions.ofPriority(0));
+    advance(Duration.ofHours(1));
+    CompletableFuture<Object> high = server.predict("m", "high", PredictOptions.ofPriority(1));
+    advance(Duration.ofMinutes(1));
+    probe.open();
+    blocker.get(10, TimeUnit.SECONDS);
+    low.get(10, TimeUnit.SECONDS);
+    high.get(10, TimeUnit.SECONDS);
+
+    ServingEventListener.BatchStarted both = batchStarts.get(1);
+    assertEquals(List.of("high", "low"), probe.batches.get(1), "the higher level goes first");
+    assertEquals(Duration.ofMinutes(61), both.oldestWait(), "the low-priority request waited longest");
   }
 }

@@ -74,6 +74,7 @@ final class HtmlReport {
   private record Column(String name, Function<Measurement, Double> value, int decimals) {}
 
   private static final List<Column> COLUMNS = List.of(new Column("req/s", Measurement::throughput, 1),
+      new Column("goodput/s", Measurement::goodput, 1),
       new Column("p50 ms", Measurement::p50, 1), new Column("p90 ms", Measurement::p90, 1),
       new Column("p99 ms", Measurement::p99, 1), new Column("errors %", m -> 100 * m.errorRate(), 1),
       new Column("queue p99 ms", Measurement::queueP99, 1), new Column("inference ms", Measurement::inferenceMean, 1),

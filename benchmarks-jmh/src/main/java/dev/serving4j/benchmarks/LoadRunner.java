@@ -21,7 +21,9 @@ import org.HdrHistogram.Recorder;
  * threads of a web application do; throughput is whatever the system under test sustains. <b>Open loop</b>: requests
  * arrive at a Poisson rate whatever happens to earlier ones, and latency counts from each request's scheduled arrival
  * (so a stall is not hidden by the sender also stalling: no coordinated omission). Request {@code i} sends input
- * {@code i % inputs.size()}. Failures are counted, not thrown: the error rate is part of the report.
+ * {@code i % inputs.size()}. Failures are counted, not thrown: the error rate is part of the report. A request that
+ * carries a deadline (its {@code call} passes {@code PredictOptions.ofTimeout}) and misses it is such a failure;
+ * {@link Outcome#goodput} counts only the answers within a target.
  */
 final class LoadRunner {
   private LoadRunner() {}
@@ -43,6 +45,15 @@ final class LoadRunner {
     /** Successful requests per second of wall time. */
     double throughput() {
       return latencyMicros.getTotalCount() / (elapsedNanos / 1e9);
+    }
+
+    /**
+     * Goodput: requests answered within {@code targetMillis} (of their scheduled arrival, in open loop) per second
+     * of wall time. Failures (an early drop, an expired deadline) never count.
+     */
+    double goodput(double targetMillis) {
+      long within = latencyMicros.getCountBetweenValues(0, (long) (targetMillis * 1e3));
+      return within / (elapsedNanos / 1e9);
     }
 
     /** The latency at {@code percentile} in milliseconds. */

@@ -22,11 +22,13 @@ package dev.serving4j.benchmarks;
  * @param heapMb heap in use after the run
  * @param rssMb resident set size after the run ({@code /proc/self/status})
  * @param cosineToFp32 mean cosine of this optimization's vectors to fp32's (1 for fp32)
+ * @param goodput answers within the p99 SLA per second (the latency target; equal to {@code throughput} when the
+ *     run had no SLA; NaN when read from a report written before this column existed)
  */
 public record Measurement(Combination combination, double throughput, double p50, double p90, double p99,
     double mean, double errorRate, double queueP50, double queueP90, double queueP99, double inferenceMean,
     double preprocessMean, double postprocessMean, double meanBatchSize, double cpuPercent, double heapMb,
-    double rssMb, double cosineToFp32) {
+    double rssMb, double cosineToFp32, double goodput) {
 
   /** Whether this point meets a p99 SLA without errors. */
   public boolean meets(double slaP99Millis) {

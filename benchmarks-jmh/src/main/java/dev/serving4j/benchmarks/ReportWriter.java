@@ -18,7 +18,10 @@ final class ReportWriter {
   static final List<String> CSV_COLUMNS = List.of("optimization", "batch_size", "workers", "intra_op_threads",
       "load", "throughput_rps", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_mean_ms",
       "error_rate", "queue_p50_ms", "queue_p90_ms", "queue_p99_ms", "inference_mean_ms", "preprocess_mean_ms",
-      "postprocess_mean_ms", "mean_batch_size", "cpu_percent", "heap_mb", "rss_mb", "cosine_to_fp32");
+      "postprocess_mean_ms", "mean_batch_size", "cpu_percent", "heap_mb", "rss_mb", "cosine_to_fp32",
+      "goodput_rps");
+  /** The columns before {@code goodput_rps} was added: such reports still read, their goodput NaN. */
+  private static final List<String> OLD_COLUMNS = CSV_COLUMNS.subList(0, CSV_COLUMNS.size() - 1);
 
   private ReportWriter() {}
 
@@ -46,7 +49,7 @@ final class ReportWriter {
           .add(Integer.toString(c.intraOpThreads())).add(number(c.load()));
       for (double v : new double[] {m.throughput(), m.p50(), m.p90(), m.p99(), m.mean(), m.errorRate(),
           m.queueP50(), m.queueP90(), m.queueP99(), m.inferenceMean(), m.preprocessMean(), m.postprocessMean(),
-          m.meanBatchSize(), m.cpuPercent(), m.heapMb(), m.rssMb(), m.cosineToFp32()}) {
+          m.meanBatchSize(), m.cpuPercent(), m.heapMb(), m.rssMb(), m.cosineToFp32(), m.goodput()}) {
         row.add(number(v));
       }
       out.append(row).append('\n');
@@ -60,18 +63,21 @@ final class ReportWriter {
    */
   static List<Measurement> parseCsv(String text, String source) {
     List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty() || !lines.get(0).equals(String.join(",", CSV_COLUMNS))) {
+    boolean old = !lines.isEmpty() && lines.get(0).equals(String.join(",", OLD_COLUMNS));
+    List<String> columns = old ? OLD_COLUMNS : CSV_COLUMNS;
+    if (lines.isEmpty() || !lines.get(0).equals(String.join(",", columns))) {
       throw new IllegalArgumentException(source + " is not a bench report: its first line must be "
           + String.join(",", CSV_COLUMNS));
     }
     List<Measurement> rows = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String[] cells = lines.get(i).split(",", -1);
-      if (cells.length != CSV_COLUMNS.size()) {
+      if (cells.length != columns.size()) {
         throw new IllegalArgumentException(source + " line " + (i + 1) + " has " + cells.length + " cells, expected "
-            + CSV_COLUMNS.size());
+            + columns.size());
       }
-      double[] v = new double[cells.length];
+      double[] v = new double[CSV_COLUMNS.size()];
+      v[CSV_COLUMNS.size() - 1] = Double.NaN;
       for (int col = 1; col < cells.length; col++) {
         try {
           v[col] = cells[col].isEmpty() ? Double.NaN : Double.parseDouble(cells[col]);
@@ -81,7 +87,8 @@ final class ReportWriter {
         }
       }
       rows.add(new Measurement(new Combination(cells[0], (int) v[1], (int) v[2], (int) v[3], v[4]), v[5], v[6],
-          v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21]));
+          v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21],
+          v[22]));
     }
     return rows;
   }
@@ -97,13 +104,14 @@ final class ReportWriter {
               number(report.slaP99Millis()), report.label(best), fixed(best.throughput(), 1),
               fixed(best.p99(), 1)));
     }
-    out.append("| combination | req/s | p50 ms | p90 ms | p99 ms | errors | queue p99 ms | inference ms "
+    out.append("| combination | req/s | goodput/s | p50 ms | p90 ms | p99 ms | errors | queue p99 ms | inference ms "
         + "| batch | CPU % | RSS MiB | cosine |").append('\n');
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : report.rows()) {
       String name = report.label(m);
       out.append("| ").append(m == best ? "**" + name + "**" : name)
           .append(" | ").append(fixed(m.throughput(), 1))
+          .append(" | ").append(fixed(m.goodput(), 1))
           .append(" | ").append(fixed(m.p50(), 1))
           .append(" | ").append(fixed(m.p90(), 1))
           .append(" | ").append(fixed(m.p99(), 1))

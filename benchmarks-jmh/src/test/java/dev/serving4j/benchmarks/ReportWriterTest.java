@@ -54,7 +54,16 @@ class ReportWriterTest {
     String md = ReportWriter.markdown(TWO);
     assertTrue(md.startsWith("# Sweep\n"));
     assertTrue(md.contains("Best under the p99 SLA of 100 ms: **quantized b8 w1 t2 c16**"), md);
-    assertTrue(md.contains("| fp32 b8 w1 t2 c64 | 240.0 | 90.0 | 162.0 | 180.0 | 0.0% |"), md);
+    assertTrue(md.contains("| fp32 b8 w1 t2 c64 | 240.0 | 240.0 | 90.0 | 162.0 | 180.0 | 0.0% |"), md);
+  }
+
+  @Test
+  void aReportWrittenBeforeTheGoodputColumnStillReadsWithGoodputUnknown() {
+    String[] lines = ReportWriter.csv(List.of(SLOW)).split("\n");
+    String old = lines[0].replace(",goodput_rps", "") + "\n" + lines[1].substring(0, lines[1].lastIndexOf(','));
+    Measurement read = ReportWriter.parseCsv(old, "old.csv").get(0);
+    assertEquals(SLOW.throughput(), read.throughput(), 1e-9);
+    assertTrue(Double.isNaN(read.goodput()));
   }
 
   @Test

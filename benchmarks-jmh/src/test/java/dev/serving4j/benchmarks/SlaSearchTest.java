@@ -74,6 +74,6 @@ class SlaSearchTest {
 
   static Measurement measurement(Combination c, double throughput, double p99) {
     return new Measurement(c, throughput, p99 / 2, p99 * 0.9, p99, p99 / 2, 0, 1, 2, 3, 4, 0.5, 0.5, 2, 50, 100,
-        400, 1);
+        400, 1, throughput);
   }
 }

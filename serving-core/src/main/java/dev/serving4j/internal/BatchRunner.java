@@ -7,8 +7,6 @@ import dev.serving4j.ServingException;
 import dev.serving4j.WorkerFailedException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one batch through a handler's three stages, times them, and completes every request exactly once: with its
@@ -30,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * If the model is idempotent, the batch's requests go back to the front of the queue once, for another worker;
  * a request that was already in a crash fails with {@link WorkerFailedException}.
  *
- * <p><b>Timeouts.</b> A watchdog on the server's timer fires if the stages overrun the inference timeout: it
- * retires the worker, starts a replacement and interrupts the stuck thread. Which request hangs is unknown, so for
+ * <p><b>Timeouts.</b> The version's {@link Deadlines} scan is the watchdog: when the stages overrun the inference
+ * timeout it retires the worker, starts a replacement, asks the engine to abort the run in progress
+ * ({@link dev.serving4j.spi.EngineModel#abort}) and interrupts the stuck thread. Which request hangs is unknown, so for
  * an idempotent model each unanswered request of a batch of two or more goes back to the front of the queue once
  * and runs alone (like a crash retry): only the one that hangs times out again, and then fails with
  * {@link InferenceTimeoutException}. Otherwise the batch's requests fail with it at once. The watchdog and the
@@ -58,16 +57,20 @@ final class BatchRunner {
    */
   private HandlerException attempt(Worker worker, Handler<Object, Object> handler, RunningBatch batch) {
     long batchId = version.batchIds.incrementAndGet();
-    version.events.batchStarted(worker.id, batchId, batch.size(), batch.request(0).arrivalNanos);
-    long start = version.resources.ticker.read();
+    long start = version.now();
+    long oldest = start;
+    long earliestDeadline = Long.MAX_VALUE;
     for (Request r : batch.requests()) {
       r.startNanos = start;
       r.batchId = batchId;
       r.trace.batchStarted(batchId, batch.size());
+      oldest = r.arrivalNanos - oldest < 0 ? r.arrivalNanos : oldest; // across levels: the first is not the oldest
+      earliestDeadline = Math.min(earliestDeadline, r.deadlineNanos);
     }
-    worker.current(batch);
-    ScheduledFuture<?> watchdog = version.resources.timer.schedule(() -> overrun(worker, batch),
-        version.config.inferenceTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    version.events.batchStarted(worker.id, batchId, batch.size(), start - oldest);
+    batch.started(start);
+    worker.current(batch); // published before arming: see Deadlines
+    version.deadlines.batchStarted(start, earliestDeadline);
     String stage = "preprocess";
     long t1 = start;
     long t2 = start;
@@ -75,14 +78,14 @@ final class BatchRunner {
     Object[] outputs;
     try {
       Object pre = handler.preprocess(batch);
-      t1 = version.resources.ticker.read();
+      t1 = version.now();
       stage = "inference";
       Object inferred = handler.inference(pre, batch);
-      t2 = version.resources.ticker.read();
+      t2 = version.now();
       stage = "postprocess";
       List<Object> result = handler.postprocess(inferred, batch);
       outputs = result == null ? null : result.toArray(); // read once, here: the handler's list is user code
-      t3 = version.resources.ticker.read();
+      t3 = version.now();
     } catch (Exception e) {
       recordFailed(worker, batchId, batch, stage, start, t1, t2);
       traceFinished(batch, e);
@@ -95,7 +98,6 @@ final class BatchRunner {
       }
       throw new Worker.WorkerCrash(t);
     } finally {
-      watchdog.cancel(false);
       worker.current(null);
     }
     if (!batch.settle()) {
@@ -124,7 +126,7 @@ final class BatchRunner {
 
   private void recordFailed(Worker worker, long batchId, RunningBatch batch, String stage, long start, long t1,
       long t2) {
-    long now = version.resources.ticker.read();
+    long now = version.now();
     long pre = stage.equals("preprocess") ? now - start : t1 - start;
     long inf = stage.equals("inference") ? now - t1 : stage.equals("postprocess") ? t2 - t1 : 0;
     long post = stage.equals("postprocess") ? now - t2 : 0;
@@ -267,8 +269,11 @@ final class BatchRunner {
     return new HandlerException(version.label() + ": item " + index + " of its batch failed: " + cause, cause);
   }
 
-  /** The watchdog: the batch overran the inference timeout (see the class comment). Runs on the server's timer. */
-  private void overrun(Worker worker, RunningBatch batch) {
+  /**
+   * The watchdog: the batch overran the inference timeout (see the class comment). Runs on the server's timer, from
+   * the version's {@link Deadlines} scan.
+   */
+  void overrun(Worker worker, RunningBatch batch) {
     if (worker.currentBatch() != batch) {
       return;
     }
@@ -298,7 +303,9 @@ final class BatchRunner {
         r.future.completeExceptionally(error);
       }
     }
-    // Interrupt before requeueing: a handler that checks its interrupt flag sees it before anyone re-runs them.
+    // Abort and interrupt before requeueing: the engine's run in progress stops (ONNX Runtime's terminate flag), and a
+    // handler that checks its interrupt flag sees it, before anyone re-runs them.
+    worker.abortRun();
     worker.interrupt();
     if (!retry.isEmpty() && !version.queue.requeue(retry)) {
       retry.forEach(r -> r.future.completeExceptionally(error));

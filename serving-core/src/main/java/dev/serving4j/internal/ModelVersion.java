@@ -1,45 +1,35 @@
 package dev.serving4j.internal;
 
-import dev.serving4j.DeadlineExceededException;
 import dev.serving4j.Handler;
 import dev.serving4j.HandlerException;
-import dev.serving4j.InvalidInputException;
 import dev.serving4j.Manifest;
 import dev.serving4j.ModelConfig;
 import dev.serving4j.ModelDescription;
-import dev.serving4j.QueueFullException;
 import dev.serving4j.ServerClosedException;
-import dev.serving4j.WorkerFailedException;
 import dev.serving4j.WorkerState;
 import dev.serving4j.spi.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One registered model version at run time: its queue, its workers, its engine and its counters. The request path
- * is {@link #submit} → {@link RequestQueue} → {@link Worker} → {@link BatchRunner}; every accepted request's future
- * completes exactly once, and {@link #close} does not return before each one has.
+ * One registered model version at run time: its queue, its workers, its engine and its counters, and its life
+ * (start, load/unload for multiplexing, drain-and-close). Every accepted request's future completes exactly once,
+ * and {@link #close} does not return before each one has.
  *
- * <p>This is the hub every part of a version reports to (workers, batch runner, request futures, autoscaler,
- * multiplexer), so it is longer than most classes: admission ({@link #submit}), accounting ({@code accountFor},
- * {@code released}), worker callbacks, load/unload for multiplexing, and drain-and-close. The decisions live in the
- * small classes it calls ({@link BatchSelector}, {@link AutoscalePolicy}, {@link Multiplexer}, {@link ResponseCache}).
+ * <p>The request path: {@link Admission} (the caller's thread: checks, cache, prepare/cost/batchKey) →
+ * {@link RequestQueue} (with {@link BatchSelector} and the {@link CostModel}) → {@link Worker} →
+ * {@link BatchRunner} → {@link RequestFuture} → {@link Outcomes}; {@link Deadlines} is the one timer that expires
+ * requests and watches running batches. This class wires them and is what they share; the decisions live in them.
  */
 public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
-  /** Failed initializations after which registration gives up (workers keep retrying after a success). */
-  static final int STARTUP_ATTEMPTS = 3;
 
   final String name;
   final String version;
@@ -55,39 +45,22 @@ public final class ModelVersion implements VersionView {
   final BatchRunner runner;
   final VersionStats stats = new VersionStats();
   final VersionEvents events;
-  private final dev.serving4j.internal.metrics.RecentWindow recent = new dev.serving4j.internal.metrics.RecentWindow();
+  final Deadlines deadlines;
+  final Outcomes outcomes;
+  final String handlerName;
+  private final Admission admission;
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
-  private final Class<?> inputType;
-  private final Class<?> outputType;
-  private final boolean needsSchedulingInstance;
-  /** Whether the handler overrides {@code prepare} (run on callers' threads before queueing). */
-  private final boolean prepares;
-  /** Null when caching is off. */
-  private final ResponseCache cache;
-  private final String handlerName;
+  private final HandlerDeclaration declared;
   private final AutoCloseable owned;
-  /** Accepted and not yet answered (the gauge, idleness). */
-  private final AtomicInteger inFlight = new AtomicInteger();
-  /** Accepted and whose future is not yet completed; what draining waits for (released after the answer). */
-  private final AtomicInteger pending = new AtomicInteger();
-  private final ReentrantLock drainLock = new ReentrantLock();
-  private final Condition drained = drainLock.newCondition();
-  private final CompletableFuture<Void> firstWorker = new CompletableFuture<>();
-  private final AtomicInteger startupFailures = new AtomicInteger();
-  /** Numbers requests (events carry the number, so a listener can pair a request's queued and finished events). */
-  private final AtomicLong requestIds = new AtomicLong();
   /** Numbers batches; {@link BatchRunner} takes one per run of the handler's stages. */
   final AtomicLong batchIds = new AtomicLong();
   private volatile ModelConfig current;
-  private volatile Handler<Object, Object> scheduling;
-  private WorkerContext schedulingContext;
   private java.util.concurrent.ScheduledFuture<?> autoscaler;
-  private volatile boolean accepting = true;
+  /** Set once by {@link #close}: refuses requests (through admission), stops autoscaling and multiplexing. */
   private volatile boolean closed;
   private volatile boolean loaded = true;
   private volatile long lastUsedNanos;
   private volatile Multiplexer mux;
-  private volatile boolean draining;
 
   /**
    * Creates the version; {@link #start()} launches its workers.
@@ -115,104 +88,47 @@ public final class ModelVersion implements VersionView {
     this.handlerName = manifest.handler();
     Handler<?, ?> probe = newHandler(); // never initialized: only asked what it declares, then closed
     try {
-      this.inputType = declaredType("inputType", probe::inputType);
-      this.outputType = declaredType("outputType", probe::outputType);
-      // Costs and batch keys always matter (the cost model weighs padding even without a budget), cache keys only
-      // with a cache. Without any, callers never run handler code.
-      this.prepares = overrides(probe, "prepare", 1);
-      this.needsSchedulingInstance = prepares || overrides(probe, "cost") || overrides(probe, "batchKey")
-          || (config.responseCacheSize() > 0 && overrides(probe, "cacheKey", 1));
+      this.declared = HandlerDeclaration.of(probe, label(), handlerName, config);
     } finally {
       closeQuietly(probe);
     }
     this.queue = new RequestQueue(config, resources.ticker);
-    this.lastUsedNanos = resources.ticker.read();
+    this.lastUsedNanos = now();
+    this.outcomes = new Outcomes(this, lastUsedNanos);
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
+    this.deadlines = new Deadlines(this);
     this.events = serverEvents.forVersion(this);
-    this.cache = config.responseCacheSize() == 0 ? null : new ResponseCache(config);
+    this.admission = new Admission(this, declared);
   }
 
   /**
    * Starts {@code minWorkers} workers; the returned future completes when the first is ready, or fails after
-   * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
+   * {@value WorkerPool#STARTUP_ATTEMPTS} failed initializations with the last cause.
    */
   public CompletableFuture<Void> start() {
-    if (needsSchedulingInstance) {
-      scheduling = startSchedulingHandler();
-    }
+    admission.start();
     pool.resize(config.minWorkers(), config.maxWorkers());
     long period = Math.max(10_000_000L, Math.min(100_000_000L, config.scaleUpWait().toNanos() / 2));
     autoscaler = resources.timer.scheduleWithFixedDelay(this::autoscale, period, period, TimeUnit.NANOSECONDS);
-    if (config.minWorkers() == 0) {
-      firstWorker.complete(null);
-    }
-    return firstWorker;
-  }
-
-  /** Asks the probe handler for a declared type; a throw or a null fails registration naming the handler. */
-  private Class<?> declaredType(String method, Supplier<Class<?>> declared) {
-    Class<?> type;
-    try {
-      type = declared.get();
-    } catch (RuntimeException e) {
-      throw new HandlerException(label() + ": handler '" + handlerName + "' threw from " + method + "(): " + e, e);
-    }
-    if (type == null) {
-      throw new HandlerException(label() + ": handler '" + handlerName + "' returned null from " + method
-          + "(); return a class, such as Object.class for no check");
-    }
-    return type;
+    return pool.firstReady(config.minWorkers() == 0);
   }
 
   /** The input type the handler declares ({@link Handler#inputType()}). */
   public Class<?> inputType() {
-    return inputType;
+    return declared.inputType();
   }
 
   /** The output type the handler declares ({@link Handler#outputType()}). */
   public Class<?> outputType() {
-    return outputType;
-  }
-
-  /** Whether the handler overrides {@code method} in its one-argument or its (input, prepared) form. */
-  private static boolean overrides(Handler<?, ?> h, String method) {
-    return overrides(h, method, 1) || overrides(h, method, 2);
-  }
-
-  private static boolean overrides(Handler<?, ?> h, String method, int arity) {
-    Class<?>[] params = arity == 1 ? new Class<?>[] {Object.class} : new Class<?>[] {Object.class, Object.class};
-    try {
-      return h.getClass().getMethod(method, params).getDeclaringClass() != Handler.class;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
-  }
-
-  /** Initializes the one handler instance whose cost/batchKey callers use (never runs batches). */
-  private Handler<Object, Object> startSchedulingHandler() {
-    Handler<Object, Object> h = newHandler();
-    schedulingContext = new WorkerContext(this, -1, config.devices().get(0));
-    try {
-      h.initialize(schedulingContext);
-      return h;
-    } catch (Exception e) {
-      closeQuietly(h);
-      schedulingContext.closeModels();
-      throw new HandlerException(label() + ": the scheduling instance of the handler (for cost/batchKey) failed to"
-          + " initialize: " + e, e);
-    }
+    return declared.outputType();
   }
 
   private void autoscale() {
     ModelConfig c = current;
-    if (c.maxWorkers() > c.minWorkers() && accepting && loaded) {
-      pool.autoscale(AutoscalePolicy.of(c), resources.ticker.read(), queue.oldestArrivalNanos());
+    if (c.maxWorkers() > c.minWorkers() && !closed && loaded) {
+      pool.autoscale(AutoscalePolicy.of(c), now(), queue.oldestArrivalNanos());
     }
-  }
-
-  void onWarmedUp(Worker w, int inputs, long nanos) {
-    log.debug("{} worker {} warmed up with {} inputs in {} ms", label(), w.id, inputs, nanos / 1_000_000);
   }
 
   /** "model 'name' version 'v'", for messages. */
@@ -242,7 +158,7 @@ public final class ModelVersion implements VersionView {
   }
 
   boolean isIdle() {
-    return inFlight.get() == 0;
+    return outcomes.inFlight() == 0;
   }
 
   /** Starts workers again after an unload (non-blocking: queued calls wait for the first worker). */
@@ -260,7 +176,7 @@ public final class ModelVersion implements VersionView {
   boolean unload() {
     loaded = false;
     pool.resize(0, 0);
-    if (inFlight.get() > 0) {
+    if (outcomes.inFlight() > 0) {
       load(); // a call slipped in between the idle check and the flag: serve it
       return false;
     }
@@ -280,116 +196,16 @@ public final class ModelVersion implements VersionView {
 
   /** Queues one request; failures (bad input, full queue, closed) come back as an already-failed future. */
   public CompletableFuture<Object> submit(Object input, Duration timeout, int priority) {
-    if (input == null || !inputType.isInstance(input)) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": input must be a "
-          + inputType.getName() + ", was " + (input == null ? "null" : input.getClass().getName())));
-    }
-    if (priority >= config.priorityLevels()) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": priority " + priority
-          + " is out of range 0.." + (config.priorityLevels() - 1) + " (priorityLevels " + config.priorityLevels()
-          + ")"));
-    }
-    if (!accepting) {
-      return reject(new ServerClosedException(label() + " is closed or draining"));
-    }
-    Handler<Object, Object> s = scheduling;
-    if (s == null) {
-      return enqueue(input, input, resources.ticker.read(), timeout, priority, 1, null);
-    }
-    Object cacheKey;
-    try {
-      cacheKey = cache == null ? null : s.cacheKey(input);
-    } catch (RuntimeException e) {
-      return hookFailed("cacheKey", e);
-    }
-    if (cacheKey == null) {
-      return admit(s, input, timeout, priority);
-    }
-    ResponseCache.Lookup lookup = cache.get(cacheKey, () -> admit(s, input, timeout, priority));
-    (lookup.miss() ? stats.cacheMisses : stats.cacheHits).increment();
-    events.cacheLookup(!lookup.miss());
-    return lookup.future();
+    return admission.submit(input, timeout, priority);
   }
 
-  /** Runs the per-request hooks on the caller's thread (prepare, cost, batch key), then queues the request. */
-  private CompletableFuture<Object> admit(Handler<Object, Object> s, Object input, Duration timeout, int priority) {
-    long arrival = resources.ticker.read();
-    Object prepared = input;
-    if (prepares) {
-      try {
-        prepared = s.prepare(input);
-      } catch (dev.serving4j.ServingException e) {
-        return failPrepare(arrival, e);
-      } catch (Exception e) {
-        return failPrepare(arrival, new HandlerException(label() + ": handler '" + handlerName + "' threw from "
-            + "prepare(): " + e, e));
-      }
-      if (prepared == null) {
-        return failPrepare(arrival, new HandlerException(label() + ": prepare returned null; expected the prepared"
-            + " item"));
-      }
-      events.prepared(resources.ticker.read() - arrival, false);
-    }
-    long cost;
-    Object key;
-    String hook = "cost";
-    try {
-      cost = s.cost(input, prepared);
-      hook = "batchKey";
-      key = s.batchKey(input, prepared);
-    } catch (RuntimeException e) {
-      return hookFailed(hook, e);
-    }
-    if (cost < 0) {
-      return CompletableFuture.failedFuture(new InvalidInputException(label() + ": the handler gave this input a "
-          + "negative cost (" + cost + ")"));
-    }
-    return enqueue(input, prepared, arrival, timeout, priority, cost, key);
+  /** The server's ticker: every time a version records or decides by. */
+  long now() {
+    return resources.ticker.read();
   }
 
-  /** A ServingException is the handler's own verdict (say InvalidInputException); anything else is its bug. */
-  private CompletableFuture<Object> hookFailed(String hook, RuntimeException e) {
-    return CompletableFuture.failedFuture(e instanceof dev.serving4j.ServingException ? e
-        : new HandlerException(label() + ": handler '" + handlerName + "' threw from " + hook + "(): " + e, e));
-  }
-
-  /** A request refused by its own preparation is counted as rejected: it never entered the queue. */
-  private CompletableFuture<Object> failPrepare(long arrival, RuntimeException error) {
-    events.prepared(resources.ticker.read() - arrival, true);
-    return reject(error);
-  }
-
-  private CompletableFuture<Object> enqueue(Object input, Object prepared, long arrival, Duration timeout,
-      int priority, long cost, Object key) {
-    long now = resources.ticker.read();
-    Duration t = timeout != null ? timeout : config.timeoutFor(priority);
-    long deadline = t.isZero() ? Long.MAX_VALUE : arrival + t.toNanos();
-    if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
-      return CompletableFuture.failedFuture(new DeadlineExceededException(label() + ": deadline passed after "
-          + (now - arrival) / 1_000_000 + "ms while preparing (timeout " + t.toMillis() + "ms)"));
-    }
-    RequestFuture future = new RequestFuture(this);
-    long id = requestIds.incrementAndGet();
-    Request r = new Request(id, events.traceRequest(id), input, prepared, future, arrival, deadline, priority, cost,
-        key);
-    future.bind(r);
-    inFlight.incrementAndGet();
-    pending.incrementAndGet();
-    RequestQueue.Offer offer = queue.offer(r);
-    if (offer != RequestQueue.Offer.ACCEPTED) {
-      answered();
-      released(r);
-      RuntimeException reason = switch (offer) {
-        case FULL -> new QueueFullException(label() + ": queue is full (maxQueueSize " + config.maxQueueSize() + ")");
-        case LEVEL_FULL -> new QueueFullException(label() + ": queue of priority level " + priority
-            + " is full (priorityQueueLimits[" + priority + "] = " + config.queueLimitFor(priority) + ")");
-        default -> new ServerClosedException(label() + " is closed or draining");
-      };
-      r.trace.rejected(reason);
-      return reject(reason);
-    }
-    stats.accepted.increment();
-    events.accepted(id);
+  /** A request was accepted at {@code now}: a multiplexed version that was unloaded loads again. */
+  void used(long now) {
     Multiplexer m = mux;
     if (m != null) {
       lastUsedNanos = now;
@@ -397,84 +213,14 @@ public final class ModelVersion implements VersionView {
         m.ensureLoaded(this);
       }
     }
-    if (deadline != Long.MAX_VALUE) {
-      r.expiry = resources.timer.schedule(() -> expire(r), deadline - now, TimeUnit.NANOSECONDS);
-      if (future.isDone()) {
-        r.expiry.cancel(false);
-      }
-    }
-    return future;
   }
 
-  private CompletableFuture<Object> reject(RuntimeException reason) {
-    stats.rejected.increment();
-    events.rejected(reason);
-    return CompletableFuture.failedFuture(reason);
-  }
-
-  /** Accounts for a request's outcome; called by its {@link RequestFuture} just before the caller sees it. */
-  void accountFor(Request r, Throwable e) {
-    if (r.queued) {
-      queue.remove(r);
+  /** The last accepted request was answered: a multiplexer may unload this version. */
+  void onIdle() {
+    Multiplexer m = mux;
+    if (m != null) {
+      m.onIdle();
     }
-    var expiry = r.expiry;
-    if (expiry != null) {
-      expiry.cancel(false);
-    }
-    VersionEvents.Outcome outcome;
-    if (e == null) {
-      stats.succeeded.increment();
-      outcome = VersionEvents.Outcome.SUCCESS;
-    } else if (e instanceof CancellationException) {
-      stats.cancelled.increment();
-      outcome = VersionEvents.Outcome.CANCELLED;
-    } else if (e instanceof DeadlineExceededException) {
-      stats.expired.increment();
-      outcome = VersionEvents.Outcome.EXPIRED;
-    } else {
-      stats.failed.increment();
-      outcome = VersionEvents.Outcome.FAILED;
-    }
-    long end = resources.ticker.read();
-    if (e == null) {
-      recent.record(end, end - r.arrivalNanos);
-    }
-    events.completed(r.id, r.batchId, outcome, r.arrivalNanos, r.startNanos, end, e);
-    r.trace.completed(outcome, e);
-    answered();
-  }
-
-  private void answered() {
-    if (inFlight.decrementAndGet() == 0 && mux != null) {
-      mux.onIdle();
-    }
-  }
-
-  /** Releases a completed request's drain slot; called by its {@link RequestFuture} after completing it. */
-  void released(Request r) {
-    if (pending.decrementAndGet() == 0 && draining) {
-      drainLock.lock();
-      try {
-        drained.signalAll();
-      } finally {
-        drainLock.unlock();
-      }
-    }
-  }
-
-  void expire(Request r) {
-    if (r.predictedMissNanos > 0) {
-      r.future.completeExceptionally(new DeadlineExceededException(String.format(java.util.Locale.ROOT,
-          "%s: dropped early: predicted to miss its deadline by %.1fms (a batch of one is predicted to take %.1fms; "
-              + "%.1fms of its %dms timeout were left; latencyTarget %dms)", label(), r.predictedMissNanos / 1e6,
-          r.predictedRunNanos / 1e6, (r.predictedRunNanos - r.predictedMissNanos) / 1e6,
-          (r.deadlineNanos - r.arrivalNanos) / 1_000_000, config.latencyTarget().toMillis())));
-      return;
-    }
-    long waitedMs = (resources.ticker.read() - r.arrivalNanos) / 1_000_000;
-    String where = r.startNanos == 0 ? "while queued" : "while running";
-    r.future.completeExceptionally(new DeadlineExceededException(label() + ": deadline passed after " + waitedMs
-        + "ms " + where + " (timeout " + (r.deadlineNanos - r.arrivalNanos) / 1_000_000 + "ms)"));
   }
 
   @SuppressWarnings("unchecked")
@@ -491,38 +237,6 @@ public final class ModelVersion implements VersionView {
       throw new HandlerException(label() + ": handler factory for '" + handlerName + "' returned null");
     }
     return (Handler<Object, Object>) h;
-  }
-
-  void onWorkerReady(Worker w) {
-    events.workerStarted(w.id, w.device); // before register() can return, so listeners see the start first
-    firstWorker.complete(null);
-    log.debug("{} worker {} ready on {}", label(), w.id, w.device);
-  }
-
-  void onInitializeFailed(Worker w, Throwable cause) {
-    log.warn("{} worker {} failed to initialize on {}; retrying with backoff", label(), w.id, w.device, cause);
-    events.workerRestarting(w.id, w.device, cause);
-    if (startupFailures.incrementAndGet() >= STARTUP_ATTEMPTS) {
-      firstWorker.completeExceptionally(cause); // no effect once a worker has been ready
-    }
-    boolean anyReady = pool.snapshot().stream()
-        .anyMatch(x -> x.state() == WorkerState.IDLE || x.state() == WorkerState.BUSY);
-    if (!anyReady) {
-      WorkerFailedException error = new WorkerFailedException(label() + " has no ready worker: initialize failed on "
-          + w.device + ": " + cause, cause);
-      for (Request r : queue.drain()) {
-        r.future.completeExceptionally(error);
-      }
-    }
-  }
-
-  void onWorkerCrashed(Worker w, Throwable cause) {
-    events.workerRestarting(w.id, w.device, cause);
-  }
-
-  void onWorkerStopped(Worker w) {
-    pool.remove(w);
-    events.workerStopped(w.id, w.device);
   }
 
   /** A batch succeeded: teaches the cost model its handler time (all three stages), then reports it. */
@@ -581,15 +295,13 @@ public final class ModelVersion implements VersionView {
   /** Requests queued or running. */
   @Override
   public int inFlight() {
-    return inFlight.get();
+    return outcomes.inFlight();
   }
 
   /** A snapshot for {@code describe}. */
   public ModelDescription.Version describe() {
-    var window = recent.snapshot();
-    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), inFlight.get(),
-        pool.describe(), stats.snapshot(), new ModelDescription.Recent(window.window(), window.requests(),
-            window.perSecond(), window.p50(), window.p99(), window.max()), queue.costModel.describe());
+    return new ModelDescription.Version(version, current, handlerName, loaded, queue.size(), outcomes.inFlight(),
+        pool.describe(), stats.snapshot(), outcomes.recent(now()), queue.costModel.describe());
   }
 
   /** The configuration in force (registration config with runtime changes). */
@@ -603,12 +315,10 @@ public final class ModelVersion implements VersionView {
    * finished without being failed.
    */
   public boolean close(Duration timeout) {
-    accepting = false;
-    closed = true;
-    draining = true;
+    closed = true; // admission refuses from now on; the queue refuses what was past that check
     queue.close();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    boolean clean = awaitDrained(deadline);
+    long deadline = System.nanoTime() + timeout.toNanos(); // a real wait, whatever the ticker
+    boolean clean = outcomes.awaitDrained(deadline);
     if (!clean) {
       ServerClosedException error = new ServerClosedException(label() + " closed before this request finished"
           + " (drain timeout " + timeout.toMillis() + "ms)");
@@ -620,6 +330,7 @@ public final class ModelVersion implements VersionView {
         }
       }
     }
+    deadlines.close();
     if (autoscaler != null) {
       autoscaler.cancel(false);
     }
@@ -628,38 +339,14 @@ public final class ModelVersion implements VersionView {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Handler<Object, Object> s = scheduling;
-    scheduling = null;
-    if (s != null) {
-      closeQuietly(s);
-      schedulingContext.closeModels();
-    }
+    admission.close();
     closeQuietly(engine);
     closeQuietly(owned);
     events.closed();
     return clean;
   }
 
-  private boolean awaitDrained(long deadline) {
-    drainLock.lock();
-    try {
-      while (pending.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        drained.awaitNanos(left);
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      drainLock.unlock();
-    }
-  }
-
-  private void closeQuietly(AutoCloseable c) {
+  void closeQuietly(AutoCloseable c) {
     if (c == null) {
       return;
     }

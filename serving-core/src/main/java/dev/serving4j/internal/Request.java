@@ -1,7 +1,6 @@
 package dev.serving4j.internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One accepted call: its input, its caller's future, and its place in the queue. The {@code prev}/{@code next}
@@ -18,7 +17,7 @@ final class Request {
   final Object prepared;
   final CompletableFuture<Object> future;
   final long arrivalNanos;
-  /** Absolute {@code System.nanoTime()} deadline, or {@link Long#MAX_VALUE} for none. */
+  /** Absolute deadline in the server's ticker time, or {@link Long#MAX_VALUE} for none. */
   final long deadlineNanos;
   /** Priority level, 0 = lowest. */
   final int level;
@@ -47,10 +46,9 @@ final class Request {
   volatile long startNanos;
   /** The last batch that took this request (0 before any); batches are numbered within the version. */
   volatile long batchId;
-  volatile ScheduledFuture<?> expiry;
 
-  Request(long id, RequestTrace trace, Object input, Object prepared, CompletableFuture<Object> future, long arrivalNanos, long deadlineNanos,
-      int level, long cost, Object key) {
+  Request(long id, RequestTrace trace, Object input, Object prepared, CompletableFuture<Object> future,
+      long arrivalNanos, long deadlineNanos, int level, long cost, Object key) {
     this.id = id;
     this.trace = trace;
     this.input = input;

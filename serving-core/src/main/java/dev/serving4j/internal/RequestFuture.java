@@ -3,7 +3,10 @@ package dev.serving4j.internal;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -38,9 +41,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, null);
+    version.outcomes.accountFor(request, null);
     boolean done = super.complete(value);
-    version.released(request);
+    version.outcomes.released();
     return done;
   }
 
@@ -49,9 +52,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, error);
+    version.outcomes.accountFor(request, error);
     boolean done = super.completeExceptionally(error);
-    version.released(request);
+    version.outcomes.released();
     return done;
   }
 
@@ -60,9 +63,9 @@ final class RequestFuture extends CompletableFuture<Object> {
     if (!claimed.compareAndSet(false, true)) {
       return false;
     }
-    version.accountFor(request, new CancellationException());
+    version.outcomes.accountFor(request, new CancellationException());
     boolean done = super.cancel(mayInterruptIfRunning);
-    version.released(request);
+    version.outcomes.released();
     return done;
   }
 
@@ -88,6 +91,28 @@ final class RequestFuture extends CompletableFuture<Object> {
   @Override
   public CompletableFuture<Object> completeAsync(Supplier<?> supplier) {
     return completeAsync(supplier, defaultExecutor());
+  }
+
+  /** Waits for the answer; one due within microseconds is waited for on the CPU first (see {@link Outcomes}). */
+  @Override
+  public Object get() throws InterruptedException, ExecutionException {
+    version.outcomes.spinForAnswer(request);
+    return super.get();
+  }
+
+  /** Like {@link #get()}, for at most {@code timeout}. */
+  @Override
+  public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
+      TimeoutException {
+    version.outcomes.spinForAnswer(request);
+    return super.get(timeout, unit);
+  }
+
+  /** Like {@link #get()}, unchecked. */
+  @Override
+  public Object join() {
+    version.outcomes.spinForAnswer(request);
+    return super.join();
   }
 
   /** Refused: a request's outcome is counted when it is claimed and cannot be replaced. */

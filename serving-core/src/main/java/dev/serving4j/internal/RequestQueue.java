@@ -174,13 +174,15 @@ final class RequestQueue {
    * Spins, outside the lock, for at most {@link #SPIN_NANOS} until a request arrives: a request that comes soon after
    * the last batch (a lone caller's next call) then costs no park/unpark round trip. Bounded so that an idle worker
    * burns at most that much CPU after its last batch; the caller re-checks under the lock, so no wake-up is lost.
+   * It spins by yielding, so it never keeps a thread that has work (a caller preparing its input, another worker)
+   * from this core.
    */
   private void spinForWork(BooleanSupplier stop) {
     spinning.incrementAndGet();
     try {
       long end = System.nanoTime() + SPIN_NANOS;
       while (size == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
-        Thread.onSpinWait();
+        Thread.yield(); // not onSpinWait: a runnable thread that needs this core (a caller, a busy worker) gets it
       }
     } finally {
       spinning.decrementAndGet();
@@ -229,6 +231,33 @@ final class RequestQueue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Unlinks and returns the queued requests whose deadline is at or before {@code now}; gives {@code pending} the
+   * deadline of every other queued request that has one. One pass under the lock ({@link Deadlines}' scan).
+   */
+  List<Request> expired(long now, java.util.function.LongConsumer pending) {
+    List<Request> late = new ArrayList<>(0);
+    lock.lock();
+    try {
+      for (Request head : heads) {
+        for (Request r = head; r != null; r = r.next) {
+          if (r.deadlineNanos == Long.MAX_VALUE) {
+            continue;
+          }
+          if (now - r.deadlineNanos >= 0) {
+            late.add(r);
+          } else {
+            pending.accept(r.deadlineNanos);
+          }
+        }
+      }
+      late.forEach(this::unlink);
+    } finally {
+      lock.unlock();
+    }
+    return late;
   }
 
   /** Removes and returns everything still queued. */

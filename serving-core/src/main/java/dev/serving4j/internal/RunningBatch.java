@@ -15,6 +15,8 @@ final class RunningBatch implements Batch<Object> {
   private final Throwable[] failures;
   private final List<Object> inputs;
   private final AtomicBoolean settled = new AtomicBoolean();
+  /** Ticker time its stages started; set by the worker before it publishes the batch as its current one. */
+  private volatile long startNanos;
   private int failedCount; // written and read by the worker's thread only
 
   RunningBatch(List<Request> requests) {
@@ -67,6 +69,14 @@ final class RunningBatch implements Batch<Object> {
   @Override
   public boolean isFailed(int index) {
     return failures[index] != null;
+  }
+
+  void started(long nanos) {
+    startNanos = nanos;
+  }
+
+  long startNanos() {
+    return startNanos;
   }
 
   /** Number of items failed with {@link #fail}. */

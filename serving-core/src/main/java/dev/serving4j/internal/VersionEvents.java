@@ -41,9 +41,9 @@ public interface VersionEvents {
 
   /**
    * Batch {@code batchId} (unique and increasing within the version) of {@code size} requests was handed to a worker;
-   * {@code oldestArrivalNanos} is its oldest request's arrival.
+   * {@code oldestWaitNanos} is how long its oldest request (across priority levels) waited, in ticker time.
    */
-  default void batchStarted(int workerId, long batchId, int size, long oldestArrivalNanos) {}
+  default void batchStarted(int workerId, long batchId, int size, long oldestWaitNanos) {}
 
   /** A batch finished (stage times are 0 for stages that did not run); {@code failed} when the whole batch failed. */
   default void batchFinished(int workerId, long batchId, int size, long preprocessNanos, long inferenceNanos,
@@ -57,8 +57,8 @@ public interface VersionEvents {
 
   /**
    * Request {@code requestId} completed; {@code batchId} is the last batch that ran it, 0 if none. {@code startNanos}
-   * is 0 if it never reached a worker. Times are the server's {@link dev.serving4j.Ticker} readings
-   * ({@code System.nanoTime()} unless a ticker was injected).
+   * is 0 if it never reached a worker. Times are readings of the server's {@link dev.serving4j.Ticker} (the system
+   * ticker unless one was injected), like every time a version records.
    */
   default void completed(long requestId, long batchId, Outcome outcome, long arrivalNanos, long startNanos,
       long endNanos, Throwable error) {}

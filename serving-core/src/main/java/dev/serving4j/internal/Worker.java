@@ -32,13 +32,13 @@ final class Worker implements Runnable {
   private volatile RunningBatch current;
   private volatile long idleSinceNanos;
   private Handler<Object, Object> handler;
-  private WorkerContext context;
+  private volatile WorkerContext context; // read by the watchdog's abortRun
 
   Worker(int id, Device device, ModelVersion version) {
     this.id = id;
     this.device = device;
     this.version = version;
-    this.idleSinceNanos = version.resources.ticker.read();
+    this.idleSinceNanos = version.now();
   }
 
   void start(String threadName) {
@@ -55,6 +55,14 @@ final class Worker implements Runnable {
       backoffLock.notifyAll();
     }
     version.queue.wakeAll();
+  }
+
+  /** Asks the engine to abort this worker's run in progress (its batch overran the inference timeout). */
+  void abortRun() {
+    WorkerContext c = context;
+    if (c != null) {
+      c.abortRuns();
+    }
   }
 
   /** Interrupts the worker's thread (used when its batch overran the inference timeout). */
@@ -109,14 +117,14 @@ final class Worker implements Runnable {
           continue;
         }
         backoffNanos = version.resources.restartBackoffInitial.toNanos();
-        version.onWorkerReady(this);
+        version.pool.onWorkerReady(this);
         try {
           serve();
           break;
         } catch (WorkerCrash crash) {
           log.error("Worker {} of model {}:{} crashed; restarting it", id, version.name, version.version,
               crash.getCause());
-          version.onWorkerCrashed(this, crash.getCause());
+          version.pool.onWorkerCrashed(this, crash.getCause());
           closeHandler();
           backoffNanos = backoff(backoffNanos);
         }
@@ -124,7 +132,7 @@ final class Worker implements Runnable {
     } finally {
       closeHandler();
       state = WorkerState.STOPPED;
-      version.onWorkerStopped(this);
+      version.pool.onWorkerStopped(this);
     }
   }
 
@@ -137,7 +145,7 @@ final class Worker implements Runnable {
       return true;
     } catch (Throwable t) {
       closeHandler();
-      version.onInitializeFailed(this, t);
+      version.pool.onInitializeFailed(this, t);
       return false;
     }
   }
@@ -162,7 +170,7 @@ final class Worker implements Runnable {
     RunningBatch batch = new RunningBatch(requests);
     long start = System.nanoTime();
     handler.postprocess(handler.inference(handler.preprocess(batch), batch), batch);
-    version.onWarmedUp(this, inputs.size(), System.nanoTime() - start);
+    version.pool.onWarmedUp(this, inputs.size(), System.nanoTime() - start);
   }
 
   private long backoff(long nanos) {
@@ -184,11 +192,11 @@ final class Worker implements Runnable {
 
   private void serve() {
     while (!stopRequested) {
-      idleSinceNanos = version.resources.ticker.read();
+      idleSinceNanos = version.now();
       state = WorkerState.IDLE;
       List<Request> requests;
       try {
-        requests = version.queue.take(this::stopRequested, version::expire);
+        requests = version.queue.take(this::stopRequested, version.outcomes::expire);
       } catch (InterruptedException e) {
         continue; // the loop re-checks stopRequested
       }

@@ -98,6 +98,19 @@ final class WorkerContext implements HandlerContext {
     }
   }
 
+  /** Asks every model this worker loaded to abort the run in progress (the watchdog, on the timer thread). */
+  void abortRuns() {
+    synchronized (models) {
+      for (EngineModel m : models) {
+        try {
+          m.abort();
+        } catch (RuntimeException e) {
+          log.warn("Aborting a run of {} on worker {} failed", version.label(), workerId, e);
+        }
+      }
+    }
+  }
+
   void closeModels() {
     synchronized (models) {
       for (EngineModel m : models) {

@@ -13,7 +13,14 @@ import java.util.List;
  * go round-robin and a replacement takes the slot its predecessor left.
  */
 final class WorkerPool {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerPool.class);
+  /** Failed initializations after which registration gives up (workers keep retrying after a success). */
+  static final int STARTUP_ATTEMPTS = 3;
+
   private final ModelVersion version;
+  private final java.util.concurrent.CompletableFuture<Void> firstReady = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicInteger startupFailures =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final List<Device> devices;
   // Guarded by this.
   private final List<Worker> workers = new ArrayList<>();
@@ -30,7 +37,7 @@ final class WorkerPool {
   WorkerPool(ModelVersion version, List<Device> devices) {
     this.version = version;
     this.devices = devices;
-    this.lastChangeNanos = version.resources.ticker.read();
+    this.lastChangeNanos = version.now();
   }
 
   /**
@@ -45,7 +52,7 @@ final class WorkerPool {
       }
       List<Worker> live = live();
       target = Math.max(min, Math.min(max, live.size()));
-      lastChangeNanos = version.resources.ticker.read();
+      lastChangeNanos = version.now();
       for (int i = live.size(); i < target; i++) {
         startWorker();
       }
@@ -116,6 +123,57 @@ final class WorkerPool {
     for (Worker w : all) {
       w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
+  }
+
+  /**
+   * Completes when the first worker is ready (at once when {@code none} start), or fails after
+   * {@value #STARTUP_ATTEMPTS} failed initializations with the last cause.
+   */
+  java.util.concurrent.CompletableFuture<Void> firstReady(boolean none) {
+    if (none) {
+      firstReady.complete(null);
+    }
+    return firstReady;
+  }
+
+  // Callbacks from the workers' threads.
+
+  void onWorkerReady(Worker w) {
+    version.events.workerStarted(w.id, w.device); // before register() can return: listeners see the start first
+    firstReady.complete(null);
+    log.debug("{} worker {} ready on {}", version.label(), w.id, w.device);
+  }
+
+  void onWarmedUp(Worker w, int inputs, long nanos) {
+    log.debug("{} worker {} warmed up with {} inputs in {} ms", version.label(), w.id, inputs, nanos / 1_000_000);
+  }
+
+  /** With no worker ready, queued requests fail now rather than wait for a handler that may never start. */
+  void onInitializeFailed(Worker w, Throwable cause) {
+    log.warn("{} worker {} failed to initialize on {}; retrying with backoff", version.label(), w.id, w.device,
+        cause);
+    version.events.workerRestarting(w.id, w.device, cause);
+    if (startupFailures.incrementAndGet() >= STARTUP_ATTEMPTS) {
+      firstReady.completeExceptionally(cause); // no effect once a worker has been ready
+    }
+    boolean anyReady = snapshot().stream()
+        .anyMatch(x -> x.state() == WorkerState.IDLE || x.state() == WorkerState.BUSY);
+    if (!anyReady) {
+      dev.serving4j.WorkerFailedException error = new dev.serving4j.WorkerFailedException(version.label()
+          + " has no ready worker: initialize failed on " + w.device + ": " + cause, cause);
+      for (Request r : version.queue.drain()) {
+        r.future.completeExceptionally(error);
+      }
+    }
+  }
+
+  void onWorkerCrashed(Worker w, Throwable cause) {
+    version.events.workerRestarting(w.id, w.device, cause);
+  }
+
+  void onWorkerStopped(Worker w) {
+    remove(w);
+    version.events.workerStopped(w.id, w.device);
   }
 
   synchronized void remove(Worker w) {

@@ -15,6 +15,15 @@ public interface EngineModel extends AutoCloseable {
    */
   default void coresForNextBatch(int cores) {}
 
+  /**
+   * Called from the server's timer thread, never the worker's, when the worker's batch overran the inference
+   * timeout: abort the run in progress on this model, if any, so the worker's thread returns (the run's late
+   * result is discarded; the worker is replaced). Must not block, must not close the model, and may race with the
+   * run's own end. The ONNX engine sets {@code RunOptions.setTerminate(true)}; the default does nothing, and the
+   * worker's thread is also interrupted.
+   */
+  default void abort() {}
+
   @Override
   void close();
 }

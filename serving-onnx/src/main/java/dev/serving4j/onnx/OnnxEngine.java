@@ -42,18 +42,16 @@ final class OnnxEngine implements Engine {
   private final String model;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final NativeTracker tracker = new NativeTracker();
-  private final RunGuard.Timer timer;
   private final Map<SessionKey, SharedSession> sessions = new HashMap<>();
   private final AtomicBoolean warned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Cores of the elastic layout, or 0 when the options fix the thread layout (see {@link #elastic}). */
   private final int elasticCores;
 
-  OnnxEngine(EngineSpec spec, RunGuard.Timer timer) {
+  OnnxEngine(EngineSpec spec) {
     this.spec = spec;
     this.model = spec.modelName() + ":" + spec.modelVersion();
     this.options = OnnxOptions.parse(spec.options(), model);
-    this.timer = timer;
     this.elasticCores = elastic(spec.options()) ? Runtime.getRuntime().availableProcessors() : 0;
   }
 
@@ -99,7 +97,7 @@ final class OnnxEngine implements Engine {
       }
       SharedSession w = widest;
       return new OnnxModel(model, narrow.session, w == null ? null : w.session, narrow.device, inferenceTimeout(),
-          tracker, timer, () -> {
+          tracker, () -> {
             release(key, narrow);
             if (w != null) {
               release(wideKey, w);
@@ -198,8 +196,10 @@ final class OnnxEngine implements Engine {
 
   /**
    * Like {@link #sessionOptions(OnnxOptions)}, for a session of the elastic layout when {@code threads > 0}: that
-   * many intra-op threads, one inter-op thread, and idle intra-op threads that do not spin, so a wide session
-   * waiting between lone requests never takes CPU from the one-thread runs beside it.
+   * many intra-op threads and one inter-op thread, whose intra-op threads spin during a run (between one operator's
+   * parallel section and the next: parking them there costs a wake-up per section, tens of microseconds each on a
+   * VM) and stop spinning the moment the run returns ({@code session.force_spinning_stop}), so a wide session
+   * waiting between lone requests takes no CPU from the one-thread runs beside it.
    */
   static SessionOptions sessionOptions(OnnxOptions o, int threads) throws OrtException {
     SessionOptions so = new SessionOptions();
@@ -213,8 +213,11 @@ final class OnnxEngine implements Engine {
       } else if (o.interOpThreads() > 0) {
         so.setInterOpNumThreads(o.interOpThreads());
       }
-      boolean spin = threads > 0 ? WIDE_SPINNING : o.intraOpSpinning();
+      boolean spin = threads > 0 || o.intraOpSpinning();
       so.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+      if (threads > 0) {
+        so.addConfigEntry("session.force_spinning_stop", "1");
+      }
       so.setOptimizationLevel(o.optimizationLevel());
       if (o.optimizedModelPath() != null) {
         so.setOptimizedModelFilePath(o.optimizedModelPath());
@@ -257,11 +260,7 @@ final class OnnxEngine implements Engine {
       sessions.clear();
     }
     open.values().forEach(s -> s.close(model));
-    timer.close();
   }
-
-  /** Whether the elastic layout's wide session lets idle intra-op threads spin (measured: docs/onnx.md). */
-  static final boolean WIDE_SPINNING = false;
 
   /**
    * Which session a worker gets: per file and device, plus the worker id when sessions are per worker, and the

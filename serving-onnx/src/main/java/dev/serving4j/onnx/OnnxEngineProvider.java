@@ -38,6 +38,6 @@ public final class OnnxEngineProvider implements EngineProvider {
    */
   @Override
   public Engine create(EngineSpec spec) {
-    return new OnnxEngine(spec, RunGuard.Timer.daemon(spec.modelName() + ":" + spec.modelVersion()));
+    return new OnnxEngine(spec);
   }
 }

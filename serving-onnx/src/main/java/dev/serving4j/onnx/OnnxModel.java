@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,9 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Every run first checks the inputs against the session's metadata (names, dtype, rank, fixed dimensions, and
  * equal sizes for a symbolic dimension shared by several inputs) and raises {@link InvalidInputException} before any
- * native code runs. A run longer than the model's inference timeout is aborted with
- * {@code RunOptions.setTerminate(true)} from a timer thread and raises {@link InferenceTimeoutException}; the session
- * stays usable. Other native failures become {@link ServingException}s naming the model.
+ * native code runs. When the worker's batch overruns the inference timeout, the server's watchdog calls
+ * {@link #abort()}, which sets {@code RunOptions.setTerminate(true)} on the run in progress: it stops between
+ * operators and raises {@link InferenceTimeoutException}, and the session stays usable (the engine needs no timer
+ * thread of its own). Other native failures become {@link ServingException}s naming the model.
  *
  * <p>{@link #run(Map)} is the normal path: our {@link Tensor}s go in without a copy (their direct buffers back the
  * native tensors) and the outputs come back copied into {@link Tensor}s; every native tensor and result is closed
@@ -49,7 +49,10 @@ public final class OnnxModel implements EngineModel {
   private final Device device;
   private final Duration timeout;
   private final NativeTracker tracker;
-  private final RunGuard.Timer timer;
+  /** The run in progress, for {@link #abort()}; null between runs. */
+  private volatile RunGuard running;
+  /** Test seam: runs after a run's guard is published and before ONNX Runtime starts it. */
+  private volatile Runnable runStarting = () -> {};
   private final Runnable release;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final Map<String, TensorSpec> inputs;
@@ -57,14 +60,13 @@ public final class OnnxModel implements EngineModel {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   OnnxModel(String model, OrtSession session, OrtSession wide, Device device, Duration timeout,
-      NativeTracker tracker, RunGuard.Timer timer, Runnable release) {
+      NativeTracker tracker, Runnable release) {
     this.model = model;
     this.session = session;
     this.wide = wide;
     this.device = device;
     this.timeout = timeout;
     this.tracker = tracker;
-    this.timer = timer;
     this.release = release;
     try {
       this.inputs = specs(session.getInputInfo());
@@ -262,8 +264,9 @@ public final class OnnxModel implements EngineModel {
     OrtSession session = wide != null && cores > 1 ? wide : this.session;
     try (RunOptions options = new RunOptions()) {
       RunGuard guard = new RunGuard(options);
-      Future<?> abort = timeout.isZero() ? null : timer.schedule(guard::terminate, timeout.toNanos());
+      running = guard;
       try {
+        runStarting.run();
         OrtSession.Result result = pinned.isEmpty() ? session.run(values, options)
             : session.run(values, Set.of(), pinned, options); // requested outputs are those not pinned
         for (int i = 0; i < result.size(); i++) {
@@ -274,19 +277,34 @@ public final class OnnxModel implements EngineModel {
         return result;
       } catch (OrtException e) {
         if (guard.finish()) {
-          throw new InferenceTimeoutException("inference of model " + model + " exceeded its inference timeout of "
+          throw new InferenceTimeoutException("inference of model " + model + " overran its inference timeout of "
               + timeout.toMillis() + " ms and was aborted", e);
         }
         throw wrap(e);
       } finally {
         guard.finish();
-        if (abort != null) {
-          abort.cancel(false);
-        }
+        running = null;
       }
     } catch (OrtException e) {
       throw wrap(e);
     }
+  }
+
+  /**
+   * Aborts the run in progress on this worker, if any (the server's watchdog, on its timer thread, when the batch
+   * overran the inference timeout); a run that already finished is left alone.
+   */
+  @Override
+  public void abort() {
+    RunGuard g = running;
+    if (g != null) {
+      g.terminate();
+    }
+  }
+
+  /** Test seam: {@code hook} runs after each run's guard is published and before ONNX Runtime starts the run. */
+  void onRunStarting(Runnable hook) {
+    runStarting = hook;
   }
 
   private ServingException wrap(OrtException e) {

@@ -2,18 +2,15 @@ package dev.serving4j.onnx;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.RunOptions;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aborts one run that exceeds the inference timeout: a timer thread calls {@link #terminate()}, which sets
- * {@code RunOptions.setTerminate(true)}; ONNX Runtime checks the flag between operators and fails the run, leaving the
- * session usable. {@link #finish()} and {@link #terminate()} share a lock so the flag is never set on RunOptions the
- * runner already closed, and so a run that failed can tell whether the timer caused it.
+ * Aborts one run that overran the inference timeout: the server's watchdog calls {@link OnnxModel#abort()} on its
+ * timer thread, which calls {@link #terminate()}, which sets {@code RunOptions.setTerminate(true)}; ONNX Runtime
+ * checks the flag between operators and fails the run, leaving the session usable. {@link #finish()} and
+ * {@link #terminate()} share a lock so the flag is never set on RunOptions the runner already closed, and so a run
+ * that failed can tell whether the abort caused it.
  */
 final class RunGuard {
   private static final Logger LOG = LoggerFactory.getLogger(RunGuard.class);
@@ -26,7 +23,7 @@ final class RunGuard {
     this.options = options;
   }
 
-  /** Called by the timer: aborts the run unless it already finished. */
+  /** Called by the watchdog: aborts the run unless it already finished. */
   synchronized void terminate() {
     if (finished) {
       return;
@@ -39,51 +36,9 @@ final class RunGuard {
     }
   }
 
-  /** Called by the runner when the run returns or fails; true when the timer aborted it. */
+  /** Called by the runner when the run returns or fails; true when the watchdog aborted it. */
   synchronized boolean finish() {
     finished = true;
     return terminated;
-  }
-
-  /** Schedules the abort of runs past their timeout. One per engine; tests inject one that fires at once. */
-  interface Timer extends AutoCloseable {
-    /** Runs {@code task} after {@code nanos}; the returned future cancels it. */
-    Future<?> schedule(Runnable task, long nanos);
-
-    @Override
-    void close();
-
-    /** A daemon thread named after the model, started lazily and stopped by {@link #close()}. */
-    static Timer daemon(String model) {
-      return new Timer() {
-        private ScheduledExecutorService executor;
-        private boolean closed;
-
-        @Override
-        public synchronized Future<?> schedule(Runnable task, long nanos) {
-          if (closed) {
-            throw new dev.serving4j.ServingException("the inference-timeout timer of model " + model + " is closed");
-          }
-          if (executor == null) {
-            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-              Thread t = new Thread(r, "serving4j-onnx-timeout-" + model);
-              t.setDaemon(true);
-              return t;
-            });
-            e.setRemoveOnCancelPolicy(true);
-            executor = e;
-          }
-          return executor.schedule(task, nanos, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public synchronized void close() {
-          closed = true;
-          if (executor != null) {
-            executor.shutdownNow();
-          }
-        }
-      };
-    }
   }
 }

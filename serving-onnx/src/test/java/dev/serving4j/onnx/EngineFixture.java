@@ -21,11 +21,11 @@ final class EngineFixture implements AfterEachCallback {
 
   /** An engine with the given options and no inference timeout. */
   OnnxEngine engine(Map<String, String> options) {
-    return engine(options, Duration.ZERO, RunGuard.Timer.daemon("test"));
+    return engine(options, Duration.ZERO);
   }
 
-  OnnxEngine engine(Map<String, String> options, Duration timeout, RunGuard.Timer timer) {
-    OnnxEngine e = new OnnxEngine(new EngineSpec("test", "1", options, timeout), timer);
+  OnnxEngine engine(Map<String, String> options, Duration timeout) {
+    OnnxEngine e = new OnnxEngine(new EngineSpec("test", "1", options, timeout));
     engines.add(e);
     return e;
   }

@@ -100,4 +100,15 @@ class OnnxOptionsTest {
     }
     assertNull(parse(Map.of()).optimizedModelPath());
   }
+
+  @Test
+  void theElasticWideSessionSpinsOnlyWhileARunIsInProgress() throws Exception {
+    try (SessionOptions so = OnnxEngine.sessionOptions(parse(Map.of()), 2)) {
+      assertEquals("1", so.getConfigEntries().get("session.intra_op.allow_spinning"));
+      assertEquals("1", so.getConfigEntries().get("session.force_spinning_stop"));
+    }
+    try (SessionOptions so = OnnxEngine.sessionOptions(parse(Map.of()))) {
+      assertNull(so.getConfigEntries().get("session.force_spinning_stop"), "explicit layouts keep ORT's default");
+    }
+  }
 }

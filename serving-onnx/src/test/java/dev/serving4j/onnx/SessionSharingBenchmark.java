@@ -48,7 +48,7 @@ class SessionSharingBenchmark {
   private void measure(Map<String, String> options, String[] texts) throws Exception {
     long rssBefore = rssKb();
     try (OnnxEngine engine = new OnnxEngine(new dev.serving4j.spi.EngineSpec("bench", "1", options,
-        java.time.Duration.ZERO), RunGuard.Timer.daemon("bench"))) {
+        java.time.Duration.ZERO))) {
       List<EmbeddingHandler> handlers = new ArrayList<>();
       for (int w = 0; w < WORKERS; w++) {
         EmbeddingHandler h = new EmbeddingHandler();

@@ -30,9 +30,9 @@ public final class RecentWindow {
   private final long windowNanos;
   private final long createdNanos;
 
-  /** A window of {@link #DEFAULT_CAPACITY} samples over {@link #DEFAULT_WINDOW}, starting now. */
-  public RecentWindow() {
-    this(DEFAULT_CAPACITY, DEFAULT_WINDOW, System.nanoTime());
+  /** A window of {@link #DEFAULT_CAPACITY} samples over {@link #DEFAULT_WINDOW}, starting at {@code createdNanos}. */
+  public RecentWindow(long createdNanos) {
+    this(DEFAULT_CAPACITY, DEFAULT_WINDOW, createdNanos);
   }
 
   /**
@@ -40,7 +40,7 @@ public final class RecentWindow {
    *
    * @param capacity samples kept, a power of two
    * @param window how far back figures reach
-   * @param createdNanos {@code System.nanoTime()} at creation; throughput is not averaged over time before it
+   * @param createdNanos the clock's reading at creation (the server's ticker); throughput is not averaged over time before it
    */
   public RecentWindow(int capacity, Duration window, long createdNanos) {
     if (capacity < 1 || Integer.bitCount(capacity) != 1) {
@@ -60,16 +60,11 @@ public final class RecentWindow {
     }
   }
 
-  /** Records one request that completed at {@code endNanos} after {@code latencyNanos} ({@code System.nanoTime()}). */
+  /** Records one request that completed at {@code endNanos} after {@code latencyNanos} (the creator's clock). */
   public void record(long endNanos, long latencyNanos) {
     int slot = (int) (written.getAndIncrement() & mask);
     latencies.setOpaque(slot, latencyNanos);
     ends.setRelease(slot, endNanos);
-  }
-
-  /** The figures as of now. */
-  public Snapshot snapshot() {
-    return snapshot(System.nanoTime());
   }
 
   /** The figures as of {@code nowNanos}. */

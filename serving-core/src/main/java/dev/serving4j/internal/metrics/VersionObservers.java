@@ -88,9 +88,9 @@ public final class VersionObservers implements VersionEvents {
   }
 
   @Override
-  public void batchStarted(int workerId, long batchId, int size, long oldestArrivalNanos) {
+  public void batchStarted(int workerId, long batchId, int size, long oldestWaitNanos) {
     if (listeners != null) {
-      Duration oldestWait = Duration.ofNanos(System.nanoTime() - oldestArrivalNanos);
+      Duration oldestWait = Duration.ofNanos(oldestWaitNanos);
       listeners.emit(ServingEventListener::batchStarted, new BatchStarted(model, version, workerId, batchId, size,
           oldestWait));
     }
