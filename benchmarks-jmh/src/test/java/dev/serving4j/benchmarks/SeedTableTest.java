@@ -11,7 +11,7 @@ class SeedTableTest {
   private static final BenchPlan PLAN = BenchPlan.parse("{\"requests\": 120, \"devices\": [\"cpu\"]}");
 
   private static Measurement row(Combination c, double throughput, double p99) {
-    return new Measurement(c, throughput, 1, 2, p99, 1, 0, 0, 0, 0, 1, 0, 0, 1, 50, 100, 200, 1);
+    return new Measurement(c, throughput, 1, 2, p99, 1, 0, 0, 0, 0, 1, 0, 0, 1, 50, 100, 200, 1, throughput);
   }
 
   @Test
