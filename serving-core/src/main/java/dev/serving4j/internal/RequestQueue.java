@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * {@link BatchingMode#FIXED_DELAY} a worker waits until a full batch is queued or the oldest request has waited the
  * delay <em>since it arrived</em>.
  *
- * <p>Each level is an intrusive doubly-linked list through {@link Request#prev}/{@link Request#next}, so a request
- * that is cancelled or expires while queued is unlinked in O(1) and stops counting against the limits at once.
+ * <p>The levels themselves are {@link RequestLevels}: intrusive lists, so a request that is cancelled or expires
+ * while queued leaves in O(1).
  */
 final class RequestQueue {
   private final ReentrantLock lock = new ReentrantLock();
@@ -32,11 +32,8 @@ final class RequestQueue {
   final CostModel costModel = new CostModel();
   private final long delayNanos;
 
-  // Guarded by lock.
-  private final Request[] heads;
-  private final Request[] tails;
-  private final int[] levelSizes;
-  private volatile int size; // written under the lock; read without it by sizeHint() and spinning workers
+  /** The per-level FIFOs; guarded by lock (their size is also read without it, as a hint). */
+  private final RequestLevels levels;
   private volatile boolean closed; // written under the lock
   /** Workers spinning for work outside the lock: an offer need not wake a parked one. */
   private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
@@ -48,10 +45,7 @@ final class RequestQueue {
     this.ticker = ticker;
     this.selector = new BatchSelector(config, costModel);
     this.delayNanos = config.maxBatchDelay().toNanos();
-    int levels = config.priorityLevels();
-    this.heads = new Request[levels];
-    this.tails = new Request[levels];
-    this.levelSizes = new int[levels];
+    this.levels = new RequestLevels(config.priorityLevels());
   }
 
   /** Outcome of {@link #offer}. */
@@ -68,13 +62,15 @@ final class RequestQueue {
       if (closed) {
         return Offer.CLOSED;
       }
+      int size = levels.size();
       if (size >= config.maxQueueSize()) {
         return Offer.FULL;
       }
-      if (levelSizes[r.level] >= config.queueLimitFor(r.level)) {
+      if (levels.size(r.level) >= config.queueLimitFor(r.level)) {
         return Offer.LEVEL_FULL;
       }
-      linkLast(r);
+      levels.linkLast(r);
+      size++;
       boolean ready = config.batchingMode() == BatchingMode.ADAPTIVE || size >= config.maxBatchSize() || size == 1;
       if (ready && spinning.get() == 0) {
         changed.signal(); // a spinning worker sees the request without a wake-up
@@ -93,7 +89,7 @@ final class RequestQueue {
         return false;
       }
       for (int i = requests.size() - 1; i >= 0; i--) {
-        linkFirst(requests.get(i));
+        levels.linkFirst(requests.get(i));
       }
       changed.signalAll();
       return true;
@@ -109,7 +105,7 @@ final class RequestQueue {
       if (!r.queued) {
         return false;
       }
-      unlink(r);
+      levels.unlink(r);
       return true;
     } finally {
       lock.unlock();
@@ -129,6 +125,7 @@ final class RequestQueue {
     lock.lockInterruptibly();
     try {
       while (true) {
+        int size = levels.size();
         if (stop.getAsBoolean() || (closed && size == 0)) {
           return null;
         }
@@ -151,12 +148,12 @@ final class RequestQueue {
           changed.awaitNanos(waitNanos);
           continue;
         }
-        batch = selector.select(heads, ticker.read(), late, stale);
-        batch.forEach(this::unlink);
-        late.forEach(this::unlink);
-        stale.forEach(this::unlink);
+        batch = selector.select(levels.heads, ticker.read(), late, stale);
+        batch.forEach(levels::unlink);
+        late.forEach(levels::unlink);
+        stale.forEach(levels::unlink);
         stale.clear();
-        if (size > 0) {
+        if (levels.size() > 0) {
           changed.signal(); // let another idle worker look at what is left
         }
         if (!batch.isEmpty() || !late.isEmpty()) {
@@ -181,7 +178,7 @@ final class RequestQueue {
     spinning.incrementAndGet();
     try {
       long end = System.nanoTime() + SPIN_NANOS;
-      while (size == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
+      while (levels.size() == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
         Thread.yield(); // not onSpinWait: a runnable thread that needs this core (a caller, a busy worker) gets it
       }
     } finally {
@@ -196,20 +193,10 @@ final class RequestQueue {
   static final long SPIN_NANOS = 200_000;
 
   private long batchWaitNanos(long now) {
-    if (config.batchingMode() != BatchingMode.FIXED_DELAY || size >= config.maxBatchSize()) {
+    if (config.batchingMode() != BatchingMode.FIXED_DELAY || levels.size() >= config.maxBatchSize()) {
       return 0;
     }
-    return oldestLocked() + delayNanos - now;
-  }
-
-  private long oldestLocked() {
-    long oldest = Long.MAX_VALUE;
-    for (Request head : heads) {
-      if (head != null && (oldest == Long.MAX_VALUE || head.arrivalNanos - oldest < 0)) {
-        oldest = head.arrivalNanos;
-      }
-    }
-    return oldest;
+    return levels.oldestArrival() + delayNanos - now;
   }
 
   /** Refuses new requests and wakes every waiting worker; queued requests may still be taken. */
@@ -241,7 +228,7 @@ final class RequestQueue {
     List<Request> late = new ArrayList<>(0);
     lock.lock();
     try {
-      for (Request head : heads) {
+      for (Request head : levels.heads) {
         for (Request r = head; r != null; r = r.next) {
           if (r.deadlineNanos == Long.MAX_VALUE) {
             continue;
@@ -253,7 +240,7 @@ final class RequestQueue {
           }
         }
       }
-      late.forEach(this::unlink);
+      late.forEach(levels::unlink);
     } finally {
       lock.unlock();
     }
@@ -264,11 +251,11 @@ final class RequestQueue {
   List<Request> drain() {
     lock.lock();
     try {
-      List<Request> all = new ArrayList<>(size);
-      for (int level = heads.length - 1; level >= 0; level--) {
-        while (heads[level] != null) {
-          Request r = heads[level];
-          unlink(r);
+      List<Request> all = new ArrayList<>(levels.size());
+      for (int level = levels.heads.length - 1; level >= 0; level--) {
+        while (levels.heads[level] != null) {
+          Request r = levels.heads[level];
+          levels.unlink(r);
           all.add(r);
         }
       }
@@ -280,13 +267,13 @@ final class RequestQueue {
 
   /** The queued count without taking the lock: a hint, possibly stale. */
   int sizeHint() {
-    return size;
+    return levels.size();
   }
 
   int size() {
     lock.lock();
     try {
-      return size;
+      return levels.size();
     } finally {
       lock.unlock();
     }
@@ -296,63 +283,9 @@ final class RequestQueue {
   long oldestArrivalNanos() {
     lock.lock();
     try {
-      return oldestLocked();
+      return levels.oldestArrival();
     } finally {
       lock.unlock();
     }
-  }
-
-  private void linkLast(Request r) {
-    int l = r.level;
-    r.prev = tails[l];
-    r.next = null;
-    if (tails[l] == null) {
-      heads[l] = r;
-    } else {
-      tails[l].next = r;
-    }
-    tails[l] = r;
-    linked(r);
-  }
-
-  private void linkFirst(Request r) {
-    int l = r.level;
-    r.prev = null;
-    r.next = heads[l];
-    if (heads[l] == null) {
-      tails[l] = r;
-    } else {
-      heads[l].prev = r;
-    }
-    heads[l] = r;
-    linked(r);
-  }
-
-  private void linked(Request r) {
-    r.queued = true;
-    levelSizes[r.level]++;
-    size++;
-  }
-
-  private void unlink(Request r) {
-    if (!r.queued) {
-      return;
-    }
-    int l = r.level;
-    if (r.prev == null) {
-      heads[l] = r.next;
-    } else {
-      r.prev.next = r.next;
-    }
-    if (r.next == null) {
-      tails[l] = r.prev;
-    } else {
-      r.next.prev = r.prev;
-    }
-    r.prev = null;
-    r.next = null;
-    r.queued = false;
-    levelSizes[l]--;
-    size--;
   }
 }
