@@ -67,10 +67,8 @@ final class Deadlines {
 
   /** A batch started at {@code start}: its inference timeout and its requests' deadlines. */
   void batchStarted(long start, long earliestDeadline) {
-    arm(start + inferenceTimeoutNanos);
-    if (earliestDeadline != Long.MAX_VALUE) {
-      arm(earliestDeadline);
-    }
+    long timeoutAt = start + inferenceTimeoutNanos;
+    arm(earliestDeadline != Long.MAX_VALUE && earliestDeadline - timeoutAt < 0 ? earliestDeadline : timeoutAt);
   }
 
   /** Stops arming and cancels the pending scan. */

@@ -5,19 +5,28 @@ import dev.serving4j.ModelDescription;
 import dev.serving4j.internal.metrics.RecentWindow;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How a version's requests end. {@link RequestFuture} calls {@link #accountFor} when it is claimed, before the
  * caller can see the outcome (counts, the recent window, events, traces), and {@link #released} after; so whoever
- * sees a result also finds it counted, and a drain waits for every future. {@link #expire} words the
+ * sees a result also finds it counted, and a drain waits for every future. Accepted requests are therefore counted
+ * twice: {@code unanswered} until accounted for (the gauge, idleness for multiplexing) and {@code pending} until
+ * released (what {@link #awaitDrained} waits for). {@link #expire} words the
  * {@link DeadlineExceededException} of a request that ran out of time, wherever that was found.
  */
 final class Outcomes {
   private final ModelVersion version;
-  private final InFlight inFlight = new InFlight();
+  private final AtomicInteger unanswered = new AtomicInteger();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final ReentrantLock drainLock = new ReentrantLock();
+  private final Condition drained = drainLock.newCondition();
+  private volatile boolean draining;
   private final RecentWindow recent;
   /** Callers spinning for their answer now ({@link #spinForAnswer}); at most one core fewer than the machine has. */
-  private final java.util.concurrent.atomic.AtomicInteger spinners = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger spinners = new AtomicInteger();
   private static final int MAX_SPINNERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
 
   /**
@@ -33,7 +42,8 @@ final class Outcomes {
 
   /** A request was accepted (called before it is offered to the queue). */
   void accepted() {
-    inFlight.accepted();
+    unanswered.incrementAndGet();
+    pending.incrementAndGet();
   }
 
   /** Accounts for a request's outcome; called by its {@link RequestFuture} just before the caller sees it. */
@@ -67,14 +77,21 @@ final class Outcomes {
 
   /** An accepted request was answered, or refused by the queue after all. */
   void answered() {
-    if (inFlight.answered()) {
+    if (unanswered.decrementAndGet() == 0) {
       version.onIdle();
     }
   }
 
   /** Releases a completed request's drain slot; called by its {@link RequestFuture} after completing it. */
   void released() {
-    inFlight.released();
+    if (pending.decrementAndGet() == 0 && draining) {
+      drainLock.lock();
+      try {
+        drained.signalAll();
+      } finally {
+        drainLock.unlock();
+      }
+    }
   }
 
   /** Fails {@code r}, which ran out of time: its deadline passed, or SLA mode predicted it would. */
@@ -125,12 +142,31 @@ final class Outcomes {
 
   /** Requests accepted and not yet answered. */
   int inFlight() {
-    return inFlight.count();
+    return unanswered.get();
   }
 
-  /** Waits for every accepted request's future until {@code deadline} ({@link System#nanoTime()}). */
+  /**
+   * Waits until every accepted request's future completed, or until {@code deadline} ({@link System#nanoTime()}: a
+   * real wait, whatever the server's ticker); true when all did.
+   */
   boolean awaitDrained(long deadline) {
-    return inFlight.awaitDrained(deadline);
+    draining = true;
+    drainLock.lock();
+    try {
+      while (pending.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        drained.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      drainLock.unlock();
+    }
   }
 
   /** The recent window's figures as of ticker time {@code now}. */

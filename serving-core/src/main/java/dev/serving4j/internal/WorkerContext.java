@@ -100,27 +100,26 @@ final class WorkerContext implements HandlerContext {
 
   /** Asks every model this worker loaded to abort the run in progress (the watchdog, on the timer thread). */
   void abortRuns() {
-    synchronized (models) {
-      for (EngineModel m : models) {
-        try {
-          m.abort();
-        } catch (RuntimeException e) {
-          log.warn("Aborting a run of {} on worker {} failed", version.label(), workerId, e);
-        }
-      }
-    }
+    eachModel("Aborting a run", EngineModel::abort);
   }
 
   void closeModels() {
     synchronized (models) {
+      eachModel("Closing a model", EngineModel::close);
+      models.clear();
+    }
+  }
+
+  /** Runs {@code action} on every model this worker loaded; one that throws is logged and the rest still run. */
+  private void eachModel(String doing, java.util.function.Consumer<EngineModel> action) {
+    synchronized (models) {
       for (EngineModel m : models) {
         try {
-          m.close();
+          action.accept(m);
         } catch (RuntimeException e) {
-          log.warn("Closing a model of {} on worker {} failed", version.label(), workerId, e);
+          log.warn("{} of {} on worker {} failed", doing, version.label(), workerId, e);
         }
       }
-      models.clear();
     }
   }
 }

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@link #run(Map)} is the normal path: our {@link Tensor}s go in without a copy (their direct buffers back the
  * native tensors) and the outputs come back copied into {@link Tensor}s; every native tensor and result is closed
  * before it returns. {@link #createTensor} and {@link #runNative} are for handlers that need ONNX Runtime's own types;
- * the caller closes what they return.
+ * the caller closes what they return. The class is longer than most because those three paths share one validation
+ * and one execution (session choice, abort, leak tracking) that must not drift apart.
  */
 public final class OnnxModel implements EngineModel {
   private final String model;
@@ -51,8 +52,8 @@ public final class OnnxModel implements EngineModel {
   private final NativeTracker tracker;
   /** The run in progress, for {@link #abort()}; null between runs. */
   private volatile RunGuard running;
-  /** Test seam: runs after a run's guard is published and before ONNX Runtime starts it. */
-  private volatile Runnable runStarting = () -> {};
+  /** Test seam: runs after a run's guard is published and before ONNX Runtime starts it (set before any run). */
+  private Runnable runStarting = () -> {};
   private final Runnable release;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final Map<String, TensorSpec> inputs;
