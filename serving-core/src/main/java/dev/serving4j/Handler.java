@@ -8,7 +8,10 @@ import java.util.List;
  * <p>Each worker owns one handler instance: {@link #initialize} runs once, then for every batch the worker calls
  * {@link #preprocess}, {@link #inference} and {@link #postprocess} in turn, and finally {@link #close}. The framework
  * times each stage; a handler need not. A worker's instance is called by one thread at a time (with a happens-before
- * edge between calls), so it needs no synchronization of its own.
+ * edge between calls), so it needs no synchronization of its own; but not always by the same thread: a caller that
+ * waits for its lone queued request runs that batch of one itself, on an idle worker's instance (the model's
+ * {@code callerRuns}, on by default), so the stages must not rely on thread-local state. {@link #initialize} and
+ * {@link #close} always run on the worker's own thread.
  *
  * <p><b>Per-request hooks.</b> {@link #prepare}, {@link #cost(Object, Object)}, {@link #batchKey(Object, Object)} and
  * {@link #cacheKey} run per request on the <em>caller's</em> thread, concurrently, on one extra instance that

@@ -97,6 +97,11 @@ public final class ModelConfig {
   public boolean failureIsolation() { return get(FAILURE_ISOLATION); }
   /** Whether requests of a batch whose worker died are retried once on another worker. */
   public boolean idempotent() { return get(IDEMPOTENT); }
+  /**
+   * Whether a caller that waits for its lone queued request ({@code get}, {@code join}, {@code predictBlocking})
+   * runs it itself on an idle worker's handler instead of handing it over (ADAPTIVE mode only).
+   */
+  public boolean callerRuns() { return get(CALLER_RUNS); }
   /** Autoscaling: add a worker (up to maxWorkers) when the oldest queued request has waited this long. */
   public Duration scaleUpWait() { return get(SCALE_UP_WAIT); }
   /** Autoscaling: retire a worker above minWorkers once it has been idle this long. */
@@ -201,6 +206,8 @@ public final class ModelConfig {
     public Builder maxBatchCost(long value) { return set(MAX_BATCH_COST, value); }
     /** Sets {@code preferredBatchSizes}: strictly ascending, none above maxBatchSize (checked at build). */
     public Builder preferredBatchSizes(List<Integer> value) { return set(PREFERRED_BATCH_SIZES, value); }
+    /** Sets {@code callerRuns}. */
+    public Builder callerRuns(boolean value) { return set(CALLER_RUNS, value); }
     /** Sets {@code failureIsolation}. */
     public Builder failureIsolation(boolean value) { return set(FAILURE_ISOLATION, value); }
     /** Sets {@code idempotent}. */

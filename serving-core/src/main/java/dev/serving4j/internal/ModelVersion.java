@@ -31,6 +31,17 @@ import org.slf4j.LoggerFactory;
 public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
 
+  /**
+   * Lets a thread about to wait for {@code future} help first, when it is a request's future: run the lone queued
+   * request itself, or spin briefly for an answer due within microseconds ({@link CallerRuns}). For views of a
+   * request's future (the typed future of {@code ModelClient}) that wait on it.
+   */
+  public static void beforeWaiting(CompletableFuture<?> future) {
+    if (future instanceof RequestFuture f) {
+      f.beforeWaiting();
+    }
+  }
+
   final String name;
   final String version;
   final Manifest manifest;
@@ -47,6 +58,7 @@ public final class ModelVersion implements VersionView {
   final VersionEvents events;
   final Deadlines deadlines;
   final Outcomes outcomes;
+  final CallerRuns callerRuns;
   final String handlerName;
   private final Admission admission;
   private final Supplier<? extends Handler<?, ?>> handlerFactory;
@@ -98,6 +110,7 @@ public final class ModelVersion implements VersionView {
     this.pool = new WorkerPool(this, config.devices());
     this.runner = new BatchRunner(this);
     this.deadlines = new Deadlines(this);
+    this.callerRuns = new CallerRuns(this);
     this.events = serverEvents.forVersion(this);
     this.admission = new Admission(this, declared);
   }

@@ -93,25 +93,37 @@ final class RequestFuture extends CompletableFuture<Object> {
     return completeAsync(supplier, defaultExecutor());
   }
 
-  /** Waits for the answer; one due within microseconds is waited for on the CPU first (see {@link Outcomes}). */
+  /**
+   * Waits for the answer. A lone queued request may first be run on this thread ({@link CallerRuns}); one due within
+   * microseconds is waited for on the CPU first (see {@link Outcomes}).
+   */
   @Override
   public Object get() throws InterruptedException, ExecutionException {
-    version.outcomes.spinForAnswer(request);
+    beforeWaiting();
     return super.get();
+  }
+
+  /** The caller's help before it parks: run its lone request itself, or spin briefly for a fast answer. */
+  void beforeWaiting() {
+    if (!isDone()) {
+      version.callerRuns.beforeWaiting(request);
+    }
   }
 
   /** Like {@link #get()}, for at most {@code timeout}. */
   @Override
   public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
       TimeoutException {
-    version.outcomes.spinForAnswer(request);
+    if (!isDone()) {
+      version.callerRuns.beforeWaiting(request, timeout, unit);
+    }
     return super.get(timeout, unit);
   }
 
   /** Like {@link #get()}, unchecked. */
   @Override
   public Object join() {
-    version.outcomes.spinForAnswer(request);
+    beforeWaiting();
     return super.join();
   }
 

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 final class RequestQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  /** Where a worker lent to a caller waits until the caller gives it back ({@link #permitFreed}). */
+  private final Condition lentWait = lock.newCondition();
   private final ModelConfig config;
   private final BatchSelector selector;
   /** What batches of this version cost, learned from those it ran; read by the selector. */
@@ -113,11 +115,48 @@ final class RequestQueue {
   }
 
   /**
+   * A worker's exclusive use of its handler ({@link Worker}'s run permit): claimed under this queue's lock before a
+   * batch is selected, so a request is never taken by a worker whose handler a caller is using.
+   */
+  interface Permit {
+    /** Claims the permit if it is free. */
+    boolean tryClaim();
+
+    /** Frees a permit claimed by {@link #tryClaim}. */
+    void release();
+
+    /** Whether a caller holds it now. */
+    boolean lent();
+  }
+
+  /** A permit always free, for a taker that shares its handler with no one. */
+  static final Permit UNSHARED = new Permit() {
+    @Override
+    public boolean tryClaim() {
+      return true;
+    }
+
+    @Override
+    public void release() {}
+
+    @Override
+    public boolean lent() {
+      return false;
+    }
+  };
+
+  /** {@link #take(BooleanSupplier, Consumer, Permit)} for a taker that shares its handler with no one. */
+  List<Request> take(BooleanSupplier stop, Consumer<Request> expire) throws InterruptedException {
+    return take(stop, expire, UNSHARED);
+  }
+
+  /**
    * Blocks until a batch is ready and returns it, or returns null once {@code stop} is true or the queue is closed
    * and empty. An empty list means only expired requests were found. Requests already done (cancelled, expired) are
-   * dropped; requests whose deadline has passed are handed to {@code expire} instead of being started.
+   * dropped; requests whose deadline has passed are handed to {@code expire} instead of being started. The taker's
+   * {@code permit} is claimed before a batch is selected and is held when a list is returned (not when null is).
    */
-  List<Request> take(BooleanSupplier stop, Consumer<Request> expire) throws InterruptedException {
+  List<Request> take(BooleanSupplier stop, Consumer<Request> expire, Permit permit) throws InterruptedException {
     List<Request> batch;
     List<Request> late = new ArrayList<>(0);
     List<Request> stale = new ArrayList<>(0);
@@ -129,11 +168,11 @@ final class RequestQueue {
         if (stop.getAsBoolean() || (closed && size == 0)) {
           return null;
         }
-        if (size == 0 && !spun && SPINS) {
+        if (size == 0 && !spun && SPINS && !permit.lent()) {
           spun = true;
           lock.unlock();
           try {
-            spinForWork(stop);
+            spinForWork(stop, permit);
           } finally {
             lock.lock();
           }
@@ -148,6 +187,11 @@ final class RequestQueue {
           changed.awaitNanos(waitNanos);
           continue;
         }
+        if (!permit.tryClaim()) {
+          changed.signal(); // lent to a caller: pass the wake-up on to a worker that can take the request
+          lentWait.await();
+          continue;
+        }
         batch = selector.select(levels.heads, ticker.read(), late, stale);
         batch.forEach(levels::unlink);
         late.forEach(levels::unlink);
@@ -159,6 +203,7 @@ final class RequestQueue {
         if (!batch.isEmpty() || !late.isEmpty()) {
           break;
         }
+        permit.release();
       }
     } finally {
       lock.unlock();
@@ -174,11 +219,12 @@ final class RequestQueue {
    * It spins by yielding, so it never keeps a thread that has work (a caller preparing its input, another worker)
    * from this core.
    */
-  private void spinForWork(BooleanSupplier stop) {
+  private void spinForWork(BooleanSupplier stop, Permit permit) {
     spinning.incrementAndGet();
     try {
       long end = System.nanoTime() + SPIN_NANOS;
-      while (levels.size() == 0 && !closed && !stop.getAsBoolean() && System.nanoTime() - end < 0) {
+      while (levels.size() == 0 && !closed && !stop.getAsBoolean() && !permit.lent()
+          && System.nanoTime() - end < 0) {
         Thread.yield(); // not onSpinWait: a runnable thread that needs this core (a caller, a busy worker) gets it
       }
     } finally {
@@ -199,12 +245,40 @@ final class RequestQueue {
     return levels.oldestArrival() + delayNanos - now;
   }
 
+  /**
+   * Takes {@code r} out of the queue for its caller to run ({@link CallerRuns}): only when it is the one request
+   * queued, in {@code ADAPTIVE} mode, and its deadline has not passed. True when it was taken.
+   */
+  boolean takeAlone(Request r, long now) {
+    lock.lock();
+    try {
+      if (!r.queued || levels.size() != 1 || closed || now - r.deadlineNanos >= 0) {
+        return false;
+      }
+      levels.unlink(r);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A caller gave a lent worker back: the workers waiting for their permit look again. */
+  void permitFreed() {
+    lock.lock();
+    try {
+      lentWait.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Refuses new requests and wakes every waiting worker; queued requests may still be taken. */
   void close() {
     lock.lock();
     try {
       closed = true;
       changed.signalAll();
+      lentWait.signalAll();
     } finally {
       lock.unlock();
     }
@@ -215,6 +289,7 @@ final class RequestQueue {
     lock.lock();
     try {
       changed.signalAll();
+      lentWait.signalAll();
     } finally {
       lock.unlock();
     }

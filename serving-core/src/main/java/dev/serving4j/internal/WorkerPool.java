@@ -32,6 +32,8 @@ final class WorkerPool {
   private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
   /** Workers not stopped (written under this, read as a hint). */
   private volatile int liveCount;
+  /** The workers, for callers looking for one to borrow without taking this pool's lock (written under this). */
+  private volatile Worker[] lendable = new Worker[0];
   private final int cores = Runtime.getRuntime().availableProcessors();
 
   WorkerPool(ModelVersion version, List<Device> devices) {
@@ -179,6 +181,17 @@ final class WorkerPool {
   synchronized void remove(Worker w) {
     workers.remove(w);
     liveCount = workers.size();
+    lendable = workers.toArray(new Worker[0]);
+  }
+
+  /** Lends an idle worker to the calling thread ({@link CallerRuns}), or returns null when none is idle. */
+  Worker lendIdle() {
+    for (Worker w : lendable) {
+      if (w.tryLend()) {
+        return w;
+      }
+    }
+    return null;
   }
 
   /**
@@ -225,6 +238,7 @@ final class WorkerPool {
     Worker w = new Worker(nextId++, leastUsedDevice(), version);
     workers.add(w);
     liveCount = workers.size();
+    lendable = workers.toArray(new Worker[0]);
     w.start(version.resources.name + "-" + version.name + "-" + version.version + "-worker-" + w.id);
   }
 

@@ -66,6 +66,7 @@ public final class ConfigFields {
   public static final ConfigField<Boolean> FAILURE_ISOLATION = stored("failureIsolation", ValueTypes.BOOLEAN, true,
       any());
   public static final ConfigField<Boolean> IDEMPOTENT = stored("idempotent", ValueTypes.BOOLEAN, true, any());
+  public static final ConfigField<Boolean> CALLER_RUNS = stored("callerRuns", ValueTypes.BOOLEAN, true, any());
   public static final ConfigField<Duration> SCALE_UP_WAIT = stored("scaleUpWait", ValueTypes.DURATION,
       Duration.ofMillis(100), durationIn(Duration.ofMillis(1), Duration.ofHours(1)));
   public static final ConfigField<Duration> SCALE_DOWN_IDLE = stored("scaleDownIdle", ValueTypes.DURATION,

@@ -1,0 +1,67 @@
+package dev.serving4j.internal;
+
+import dev.serving4j.BatchingMode;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a caller does when it is about to wait for its answer ({@code get}, {@code join}, {@code predictBlocking}):
+ * when its request is the only one queued and a worker is idle, it borrows that worker and runs the batch of one on
+ * its own thread. A lone request then pays neither the hand-off to a worker's thread nor the wake-up back, each tens
+ * of microseconds on a VM. Otherwise the caller waits as before, spinning briefly when the answer is due within
+ * microseconds ({@link Outcomes#spinForAnswer}).
+ *
+ * <p>The run is the worker's own: its handler instance, its device and sessions, its id in events, the same
+ * {@link BatchRunner} (stage timings, cost model, item failures, the watchdog). Only the thread differs, so a
+ * handler instance is used by one thread at a time but not always the same thread (the {@code Handler} contract).
+ * The worker's run permit ({@link Worker}) keeps the worker's own thread off that handler meanwhile.
+ *
+ * <p>Never in {@code FIXED_DELAY} mode (a lone request there waits for batch-mates by design), never with
+ * {@code callerRuns=false}, never when a bounded wait ({@code get(timeout)}) could not fit a batch of one as the
+ * cost model predicts it. {@code predict} itself never runs anything: only a caller that blocks anyway does.
+ */
+final class CallerRuns {
+  private final ModelVersion version;
+  private final boolean enabled;
+
+  CallerRuns(ModelVersion version) {
+    this.version = version;
+    this.enabled = version.config.callerRuns() && version.config.batchingMode() == BatchingMode.ADAPTIVE;
+  }
+
+  /** Called by a caller about to wait without a bound for {@code r}'s answer. */
+  void beforeWaiting(Request r) {
+    if (!run(r)) {
+      version.outcomes.spinForAnswer(r);
+    }
+  }
+
+  /** Called by a caller about to wait at most {@code timeout} for {@code r}'s answer. */
+  void beforeWaiting(Request r, long timeout, TimeUnit unit) {
+    double predicted = version.queue.costModel.fastest(r.cost);
+    if (predicted <= 0 || predicted > unit.toNanos(timeout) || !run(r)) {
+      version.outcomes.spinForAnswer(r);
+    }
+  }
+
+  /** Runs {@code r} on the calling thread if it is alone in the queue and a worker is idle; true when it ran. */
+  boolean run(Request r) {
+    if (!enabled || r.isDone() || !r.queued || version.queue.sizeHint() != 1
+        || Thread.currentThread().isInterrupted()) { // an interrupted caller's wait ends at once, as before
+      return false;
+    }
+    Worker w = version.pool.lendIdle();
+    if (w == null) {
+      return false;
+    }
+    try {
+      if (!version.queue.takeAlone(r, version.now())) {
+        return false; // a worker took it, or it was cancelled or expired, or another request came in
+      }
+      w.runLent(new RunningBatch(List.of(r)));
+      return true;
+    } finally {
+      w.giveBack();
+    }
+  }
+}
