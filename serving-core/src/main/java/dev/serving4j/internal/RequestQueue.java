@@ -114,49 +114,21 @@ final class RequestQueue {
     }
   }
 
-  /**
-   * A worker's exclusive use of its handler ({@link Worker}'s run permit): claimed under this queue's lock before a
-   * batch is selected, so a request is never taken by a worker whose handler a caller is using.
-   */
-  interface Permit {
-    /** Claims the permit if it is free. */
-    boolean tryClaim();
-
-    /** Frees a permit claimed by {@link #tryClaim}. */
-    void release();
-
-    /** Whether a caller holds it now. */
-    boolean lent();
-  }
-
-  /** A permit always free, for a taker that shares its handler with no one. */
-  static final Permit UNSHARED = new Permit() {
-    @Override
-    public boolean tryClaim() {
-      return true;
-    }
-
-    @Override
-    public void release() {}
-
-    @Override
-    public boolean lent() {
-      return false;
-    }
-  };
-
-  /** {@link #take(BooleanSupplier, Consumer, Permit)} for a taker that shares its handler with no one. */
+  /** {@link #take(BooleanSupplier, Consumer, RunPermit)} for a taker that lends its handler to no one. */
   List<Request> take(BooleanSupplier stop, Consumer<Request> expire) throws InterruptedException {
-    return take(stop, expire, UNSHARED);
+    RunPermit unshared = new RunPermit();
+    unshared.release();
+    return take(stop, expire, unshared);
   }
 
   /**
    * Blocks until a batch is ready and returns it, or returns null once {@code stop} is true or the queue is closed
    * and empty. An empty list means only expired requests were found. Requests already done (cancelled, expired) are
    * dropped; requests whose deadline has passed are handed to {@code expire} instead of being started. The taker's
-   * {@code permit} is claimed before a batch is selected and is held when a list is returned (not when null is).
+   * {@code permit} is claimed before a batch is selected (never while a caller borrows it), and is held when a list
+   * is returned, not when null is.
    */
-  List<Request> take(BooleanSupplier stop, Consumer<Request> expire, Permit permit) throws InterruptedException {
+  List<Request> take(BooleanSupplier stop, Consumer<Request> expire, RunPermit permit) throws InterruptedException {
     List<Request> batch;
     List<Request> late = new ArrayList<>(0);
     List<Request> stale = new ArrayList<>(0);
@@ -219,7 +191,7 @@ final class RequestQueue {
    * It spins by yielding, so it never keeps a thread that has work (a caller preparing its input, another worker)
    * from this core.
    */
-  private void spinForWork(BooleanSupplier stop, Permit permit) {
+  private void spinForWork(BooleanSupplier stop, RunPermit permit) {
     spinning.incrementAndGet();
     try {
       long end = System.nanoTime() + SPIN_NANOS;

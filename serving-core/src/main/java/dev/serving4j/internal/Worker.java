@@ -17,18 +17,10 @@ import org.slf4j.LoggerFactory;
  * an {@link Error} thrown by a stage (a crash), closes the handler and restarts it after an exponential backoff
  * (BACKOFF), on the same thread. An ordinary exception from a stage fails only that batch.
  *
- * <p><b>The run permit.</b> The handler is used by one thread at a time, but not always this worker's: a caller
- * about to wait for its lone queued request may borrow an idle worker and run that batch of one itself
- * ({@link CallerRuns}). Whoever runs a batch holds the permit first: FREE while the thread waits in the queue,
- * OWN while the thread runs a batch, starts, restarts or closes, LENT while a caller runs one. The thread claims it
- * under the queue's lock before it selects a batch ({@link RequestQueue.Permit}), so a borrower never races it for
- * the handler; and it takes it back before closing the handler, so a handler is never closed under a borrower. A
- * borrowed run that crashes hands the permit back as OWN with the cause, and this thread restarts the handler.
+ * <p>Its handler is used by one thread at a time, not always this one: a caller may borrow an idle worker to run
+ * its lone request ({@link CallerRuns}); the {@link RunPermit} decides who holds the handler.
  */
-final class Worker implements Runnable, RequestQueue.Permit {
-  private static final int FREE = 0;
-  private static final int OWN = 1;
-  private static final int LENT = 2;
+final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   final int id;
@@ -44,12 +36,7 @@ final class Worker implements Runnable, RequestQueue.Permit {
   private volatile long idleSinceNanos;
   private Handler<Object, Object> handler; // published to a borrower by the permit's CAS
   private volatile WorkerContext context; // read by the watchdog's abortRun
-  private final java.util.concurrent.atomic.AtomicInteger permit = new java.util.concurrent.atomic.AtomicInteger(OWN);
-  /** A borrowed run's crash, for this thread to restart the handler on. */
-  private volatile Throwable lentCrash;
-  /** The caller running a batch on this worker now (guarded by backoffLock), and whether the watchdog interrupted it. */
-  private Thread borrower;
-  private boolean borrowerInterrupted;
+  private final RunPermit permit = new RunPermit();
 
   Worker(int id, Device device, ModelVersion version) {
     this.id = id;
@@ -84,16 +71,10 @@ final class Worker implements Runnable, RequestQueue.Permit {
 
   /**
    * Interrupts the thread running this worker's batch (used when it overran the inference timeout): the worker's
-   * own, or the caller's it is lent to, but only while that caller is still inside the batch.
+   * own, or the caller's it is lent to while that caller is inside the batch.
    */
   void interrupt() {
-    synchronized (backoffLock) {
-      Thread t = borrower != null ? borrower : thread;
-      if (t != null) {
-        t.interrupt();
-        borrowerInterrupted = borrower != null;
-      }
-    }
+    permit.interrupt(thread);
   }
 
   boolean stopRequested() {
@@ -102,27 +83,12 @@ final class Worker implements Runnable, RequestQueue.Permit {
 
   /** Stops waiting for work: asked to stop, or a borrowed run crashed the handler. */
   private boolean leaveQueue() {
-    return stopRequested || lentCrash != null;
-  }
-
-  @Override
-  public boolean tryClaim() {
-    return permit.compareAndSet(FREE, OWN);
-  }
-
-  @Override
-  public void release() {
-    permit.set(FREE);
-  }
-
-  @Override
-  public boolean lent() {
-    return permit.get() == LENT;
+    return stopRequested || permit.crash() != null;
   }
 
   /** Lends this worker to a caller when it is waiting for work; the caller must {@link #giveBack} it. */
   boolean tryLend() {
-    if (state != WorkerState.IDLE || stopRequested || !permit.compareAndSet(FREE, LENT)) {
+    if (state != WorkerState.IDLE || stopRequested || !permit.tryLend()) {
       return false;
     }
     state = WorkerState.BUSY;
@@ -135,50 +101,30 @@ final class Worker implements Runnable, RequestQueue.Permit {
    * this worker's thread restarts the handler.
    */
   void runLent(RunningBatch batch) {
-    synchronized (backoffLock) {
-      borrower = Thread.currentThread();
-    }
+    permit.entered();
     context.coresForNextBatch(version.pool.batchStarting(version.queue.sizeHint()));
     try {
       version.runner.run(this, handler, batch);
     } catch (WorkerCrash crash) {
-      lentCrash = crash.getCause(); // logged and counted by this worker's thread as it restarts
+      state = WorkerState.STARTING; // before the permit goes back: from then on the worker's thread writes it
+      permit.crashed(crash.getCause()); // logged and counted by this worker's thread as it restarts
     } finally {
       version.pool.batchDone();
       batches.incrementAndGet();
-      synchronized (backoffLock) {
-        borrower = null;
-        if (borrowerInterrupted) {
-          borrowerInterrupted = false;
-          Thread.interrupted(); // the watchdog's interrupt was for the batch, not for the caller
-        }
-      }
+      permit.left();
     }
   }
 
   /** Ends a loan: the worker is idle again, or, after a crash, its thread restarts the handler. */
   void giveBack() {
-    if (lentCrash != null) {
-      state = WorkerState.STARTING;
-      permit.set(OWN);
+    if (permit.crash() != null) {
       version.queue.wakeAll();
       return;
     }
     idleSinceNanos = version.now();
     state = WorkerState.IDLE;
-    permit.set(FREE);
+    permit.release();
     version.queue.permitFreed();
-  }
-
-  /** Takes the permit back from a borrower (or keeps it), so the handler can be closed. */
-  private void reclaim() {
-    for (int spins = 0; permit.get() != OWN && !permit.compareAndSet(FREE, OWN); spins++) {
-      if (spins < 100) {
-        Thread.yield(); // a borrower holds it for one batch of one, usually milliseconds at most
-      } else {
-        java.util.concurrent.locks.LockSupport.parkNanos(200_000); // or a hung one, until the watchdog aborts it
-      }
-    }
   }
 
   WorkerState state() {
@@ -226,7 +172,7 @@ final class Worker implements Runnable, RequestQueue.Permit {
           serve();
           break;
         } catch (WorkerCrash crash) {
-          reclaim();
+          permit.reclaim();
           log.error("Worker {} of model {}:{} crashed; restarting it", id, version.name, version.version,
               crash.getCause());
           version.pool.onWorkerCrashed(this, crash.getCause());
@@ -235,7 +181,7 @@ final class Worker implements Runnable, RequestQueue.Permit {
         }
       }
     } finally {
-      reclaim();
+      permit.reclaim();
       closeHandler();
       state = WorkerState.STOPPED;
       version.pool.onWorkerStopped(this);
@@ -300,19 +246,18 @@ final class Worker implements Runnable, RequestQueue.Permit {
     while (!stopRequested) {
       idleSinceNanos = version.now();
       state = WorkerState.IDLE;
-      release(); // lendable while it waits
+      permit.release(); // lendable while it waits
       List<Request> requests;
       try {
-        requests = version.queue.take(this::leaveQueue, version.outcomes::expire, this);
+        requests = version.queue.take(this::leaveQueue, version.outcomes::expire, permit);
       } catch (InterruptedException e) {
-        reclaim();
+        permit.reclaim();
         continue; // the loop re-checks stopRequested
       }
       if (requests == null) {
-        reclaim();
-        Throwable crash = lentCrash;
+        permit.reclaim();
+        Throwable crash = permit.takeCrash();
         if (crash != null) {
-          lentCrash = null;
           throw new WorkerCrash(crash);
         }
         return;
