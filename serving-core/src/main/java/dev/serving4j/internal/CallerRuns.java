@@ -31,10 +31,54 @@ final class CallerRuns {
 
   /** Called by a caller about to wait without a bound for {@code r}'s answer. */
   void beforeWaiting(Request r) {
-    if (!run(r)) {
+    if (!run(r) && !help(r)) {
       version.outcomes.spinForAnswer(r);
     }
   }
+
+  /**
+   * For a model whose batches take microseconds, under load: instead of parking (a wake-up each, which on a VM
+   * costs more than such a batch), the caller runs whatever batch is queued on any idle worker it can borrow, and
+   * yields between tries, until its own answer is in or {@link #HELP_NANOS} have passed. Offers skip waking a
+   * parked worker while callers help. True when {@code r} is done.
+   */
+  private boolean help(Request r) {
+    if (!enabled || r.isDone() || Thread.currentThread().isInterrupted()) {
+      return r.isDone();
+    }
+    double expected = version.queue.costModel.fastest(r.cost);
+    if (expected <= 0 || expected > FAST_BATCH_NANOS) {
+      return false;
+    }
+    RequestQueue queue = version.queue;
+    queue.helping.incrementAndGet();
+    try {
+      long end = System.nanoTime() + HELP_NANOS;
+      while (!r.isDone() && System.nanoTime() - end < 0) {
+        Worker w = queue.sizeHint() == 0 ? null : version.pool.lendIdle();
+        if (w == null) {
+          Thread.yield(); // whoever holds a worker is running this caller's request, or will
+          continue;
+        }
+        try {
+          List<Request> batch = queue.takeNow(version.outcomes::expire);
+          if (!batch.isEmpty()) {
+            w.runLent(new RunningBatch(batch));
+          }
+        } finally {
+          w.giveBack();
+        }
+      }
+    } finally {
+      queue.stoppedHelping();
+    }
+    return r.isDone();
+  }
+
+  /** The longest a batch of one may be predicted to take for its caller to help rather than park. */
+  static final long FAST_BATCH_NANOS = 50_000;
+  /** How long a caller helps before it parks: about a millisecond at most (issue 14's bound on burnt CPU). */
+  static final long HELP_NANOS = 1_000_000;
 
   /** Called by a caller about to wait at most {@code timeout} for {@code r}'s answer. */
   void beforeWaiting(Request r, long timeout, TimeUnit unit) {

@@ -39,6 +39,8 @@ final class RequestQueue {
   private volatile boolean closed; // written under the lock
   /** Workers spinning for work outside the lock: an offer need not wake a parked one. */
   private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
+  /** Callers running batches while they wait ({@link CallerRuns}): an offer need not wake a parked worker either. */
+  final java.util.concurrent.atomic.AtomicInteger helping = new java.util.concurrent.atomic.AtomicInteger();
 
   private final dev.serving4j.Ticker ticker;
 
@@ -74,8 +76,8 @@ final class RequestQueue {
       levels.linkLast(r);
       size++;
       boolean ready = config.batchingMode() == BatchingMode.ADAPTIVE || size >= config.maxBatchSize() || size == 1;
-      if (ready && spinning.get() == 0) {
-        changed.signal(); // a spinning worker sees the request without a wake-up
+      if (ready && spinning.get() == 0 && helping.get() == 0) {
+        changed.signal(); // a spinning worker or a helping caller sees the request without a wake-up
       }
       return Offer.ACCEPTED;
     } finally {
@@ -231,6 +233,46 @@ final class RequestQueue {
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Selects a batch now, without waiting, for a caller that borrowed a worker ({@link CallerRuns}); empty when
+   * nothing is queued. Late requests go to {@code expire}, as in {@link #take}.
+   */
+  List<Request> takeNow(Consumer<Request> expire) {
+    List<Request> batch;
+    List<Request> late = new ArrayList<>(0);
+    List<Request> stale = new ArrayList<>(0);
+    lock.lock();
+    try {
+      if (levels.size() == 0) {
+        return List.of();
+      }
+      batch = selector.select(levels.heads, ticker.read(), late, stale);
+      batch.forEach(levels::unlink);
+      late.forEach(levels::unlink);
+      stale.forEach(levels::unlink);
+    } finally {
+      lock.unlock();
+    }
+    late.forEach(expire);
+    return batch;
+  }
+
+  /**
+   * A helping caller stopped helping: if anything is queued, a worker is woken for it, since an offer that saw the
+   * caller helping did not wake one (the offer links before it reads {@link #helping}, the caller decrements it
+   * before it reads the size, so one of the two sees the other).
+   */
+  void stoppedHelping() {
+    if (helping.decrementAndGet() == 0 && levels.size() > 0) {
+      lock.lock();
+      try {
+        changed.signal();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
