@@ -166,6 +166,51 @@ class CallerRunsTest {
     assertEquals(0, threads.overlaps.get(), "a handler instance ran on two threads at once");
   }
 
+  @Test
+  void underLoadTheCallersOfAFastModelRunEachOthersRequests() throws Exception {
+    register(Map.of("workers", 1, "maxBatchSize", 8));
+    assertEquals(0, callers(8, 500), "wrong answers");
+    boolean helped = threads.runs.stream().anyMatch(run -> !run.getKey().getName().contains("worker")
+        && run.getValue().stream().anyMatch(in -> !in.startsWith(run.getKey().getName() + "/")));
+    assertTrue(helped, "no caller ran another caller's request");
+    assertEquals(0, threads.overlaps.get(), "a handler instance ran on two threads at once");
+  }
+
+  @Test
+  void theCallersOfASlowModelRunNothingButTheirOwnLoneRequest() throws Exception {
+    threads.sleepMillis = 2; // a batch takes milliseconds: the callers park rather than help
+    register(Map.of("workers", 2, "maxBatchSize", 8));
+    assertEquals(0, callers(6, 40), "wrong answers");
+    for (Map.Entry<Thread, List<String>> run : threads.runs) {
+      if (!run.getKey().getName().contains("worker")) {
+        assertEquals(1, run.getValue().size(), "a caller ran a batch of several: " + run);
+        assertTrue(run.getValue().get(0).startsWith(run.getKey().getName() + "/"), "a caller ran another's: " + run);
+      }
+    }
+  }
+
+  /** {@code n} threads named caller-i, each joining {@code each} requests tagged with its name; wrong answers. */
+  private int callers(int n, int each) throws InterruptedException {
+    AtomicInteger wrong = new AtomicInteger();
+    List<Thread> callers = new CopyOnWriteArrayList<>();
+    for (int c = 0; c < n; c++) {
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          String in = Thread.currentThread().getName() + "/" + i;
+          if (!in.equals(server.predict("m", in).join())) {
+            wrong.incrementAndGet();
+          }
+        }
+      }, "caller-" + c);
+      callers.add(t);
+      t.start();
+    }
+    for (Thread t : callers) {
+      t.join(60_000);
+    }
+    return wrong.get();
+  }
+
   private void register(Map<String, Object> config) {
     server.register(ModelArchive.builder("m", "1").handler("threads").config(config)
         .writeDirectory(dir.resolve("m-" + System.nanoTime())));
@@ -178,6 +223,9 @@ class CallerRunsTest {
     final List<Thread> closedOn = new CopyOnWriteArrayList<>();
     final AtomicInteger overlaps = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Every batch's inputs, by the thread that ran it. */
+    final List<Map.Entry<Thread, List<String>>> runs = new CopyOnWriteArrayList<>();
+    volatile long sleepMillis;
   }
 
   /** Echoes its input; "crash" throws an Error, "hang" waits (interruptibly) for a minute. */
@@ -209,6 +257,10 @@ class CallerRunsTest {
     @Override
     public Object inference(Object preprocessed, Batch<String> batch) throws Exception {
       threads.lastRun = Thread.currentThread();
+      threads.runs.add(Map.entry(Thread.currentThread(), List.copyOf(batch.inputs())));
+      if (threads.sleepMillis > 0) {
+        Thread.sleep(threads.sleepMillis);
+      }
       try {
         for (String in : batch.inputs()) {
           if (in.equals("crash")) {
