@@ -153,8 +153,9 @@ public final class SchedulerEfficiencyBenchmark {
       builder.ticker(() -> clock.get()[0]);
     }
     try (ModelServer server = builder.build()) {
+      // In model time every batch must run on a worker's thread, whose clock it advances: no caller runs one.
       server.register(archive, cfg -> cfg.workers(workers).maxBatchSize(maxBatch).batchingMode(mode)
-          .maxBatchDelay(Duration.ofMillis(5)).maxQueueSize(100_000));
+          .maxBatchDelay(Duration.ofMillis(5)).maxQueueSize(100_000).callerRuns(!modelTime));
       double optimal = curve.optimalPerSecond(workers, maxBatch);
       List<Object> inputs = IntStream.range(0, 1024).mapToObj(curve::input).toList();
       LoadRunner.Call<Object> call = in -> server.predict("synthetic", in).join();

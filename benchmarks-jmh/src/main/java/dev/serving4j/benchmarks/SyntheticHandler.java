@@ -9,10 +9,14 @@ import java.util.concurrent.locks.LockSupport;
  * A handler whose batch costs a given number of nanoseconds of parking (no CPU), from a {@link Curve} of the batch's
  * size and padded cost: by default {@code alpha + beta * n}, the curve of a GPU-like device where a batch's fixed
  * cost dominates; with both 0 it is a no-op that returns its inputs. A costed handler takes each input's cost from
- * the input itself (an {@code Integer}), so padding can be simulated. Parking overshoots by tens of microseconds,
- * which the efficiency figures include.
+ * the input itself (an {@code Integer}), so padding can be simulated. A batch takes its curve's time: it parks
+ * until {@link #FINAL_YIELD_NANOS} before the end and yields the rest, because parking alone overshoots by 50-200 µs
+ * on a VM (the timer's wake-up), which would charge the scheduler for the synthetic engine's sleep.
  */
 class SyntheticHandler implements Handler<Object, Object> {
+  /** The end of a batch is waited for by yielding, not parking, this close to it. */
+  static final long FINAL_YIELD_NANOS = 250_000;
+
   /** Model time of a batch of {@code n} whose padded cost (largest cost × n) is {@code padded}, in nanoseconds. */
   @FunctionalInterface
   interface Curve {
@@ -71,7 +75,11 @@ class SyntheticHandler implements Handler<Object, Object> {
     if (cost > 0) {
       long end = System.nanoTime() + cost;
       for (long left = cost; left > 0; left = end - System.nanoTime()) {
-        LockSupport.parkNanos(left);
+        if (left > FINAL_YIELD_NANOS) {
+          LockSupport.parkNanos(left - FINAL_YIELD_NANOS);
+        } else {
+          Thread.yield();
+        }
       }
     }
     return preprocessed;
