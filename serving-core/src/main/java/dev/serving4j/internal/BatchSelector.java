@@ -69,6 +69,17 @@ final class BatchSelector {
    * holds dead requests, holding the lock their own completion hook needs.
    */
   List<Request> select(Request[] heads, long now, List<Request> late, List<Request> stale) {
+    Request[] tails = new Request[heads.length]; // a hand-built queue (tests): walk to each level's tail
+    for (int level = 0; level < heads.length; level++) {
+      for (Request r = heads[level]; r != null; r = r.next) {
+        tails[level] = r;
+      }
+    }
+    return select(heads, tails, now, late, stale);
+  }
+
+  /** {@link #select(Request[], long, List, List)} on a queue whose levels' tails are known. */
+  List<Request> select(Request[] heads, Request[] tails, long now, List<Request> late, List<Request> stale) {
     List<Request> candidates = new ArrayList<>();
     Request anchor = null;
     boolean uniform = true;
@@ -99,8 +110,69 @@ final class BatchSelector {
       return new ArrayList<>(List.of(anchor)); // a retry after a crash runs alone, so a crasher cannot take mates down
     }
     List<Request> ranked = rank(anchor, candidates, uniform);
+    if (congested(ranked, now)) {
+      List<Request> fresh = freshest(tails, now);
+      if (!fresh.isEmpty()) {
+        ranked = fresh;
+      }
+    }
     int size = learned && ranked.size() > 1 ? choose(ranked, now) : ranked.size();
     return cutToPreferred(size == ranked.size() ? ranked : new ArrayList<>(ranked.subList(0, size)));
+  }
+
+  /**
+   * SLA mode, overloaded: the oldest request carries a deadline, has spent more than half the latency target
+   * waiting, and the batch the queue offers would answer it late. Serving it first would then cost the younger
+   * requests their deadlines too (plain FIFO above capacity answers almost nothing on time), so the batch is taken
+   * from the freshest requests instead, and the old ones expire at their deadlines. A request without a deadline is
+   * never passed over this way: as the oldest it is served first, as always.
+   */
+  private boolean congested(List<Request> ranked, long now) {
+    Request oldest = ranked.get(0);
+    if (latencyTarget == 0 || !learned || oldest.deadlineNanos == Long.MAX_VALUE || ranked.size() < 2
+        || !model.known(CostModel.sizeClass(ranked.size()))) {
+      return false;
+    }
+    long slack = target(oldest) - now;
+    if (slack >= latencyTarget / 2) {
+      return false;
+    }
+    long largest = 0;
+    for (Request r : ranked) {
+      largest = Math.max(largest, r.cost);
+    }
+    int k = ranked.size();
+    return model.predict(k, largest * k) + SIGMAS * model.sigma(k) > slack;
+  }
+
+  /**
+   * The freshest requests, newest first from the highest level's tail, that are neither done nor late, sharing the
+   * newest one's batch key, within the size and cost bounds (as {@link #rank} takes mates). Late and done requests
+   * are left where they are: the scan from the head reports them.
+   */
+  private List<Request> freshest(Request[] tails, long now) {
+    List<Request> batch = new ArrayList<>();
+    long largest = 0;
+    int seen = 0;
+    for (int level = tails.length - 1; level >= 0 && seen < window && batch.size() < maxBatchSize; level--) {
+      for (Request r = tails[level]; r != null && seen < window && batch.size() < maxBatchSize; r = r.prev) {
+        seen++;
+        if (r.isDone() || now - r.deadlineNanos >= 0 || predictedToMiss(r, now) || r.deaths > 0
+            || (!batch.isEmpty() && !Objects.equals(r.key, batch.get(0).key))) {
+          continue;
+        }
+        long padded = Math.max(largest, r.cost) * (batch.size() + 1);
+        if (maxBatchCost > 0 && !batch.isEmpty() && padded > maxBatchCost) {
+          continue;
+        }
+        batch.add(r);
+        largest = Math.max(largest, r.cost);
+        if (maxBatchCost > 0 && largest >= maxBatchCost) {
+          return batch; // a request at the budget runs alone
+        }
+      }
+    }
+    return batch;
   }
 
   /** SLA mode: marks and reports a request with a deadline that even a batch of one started now would miss. */

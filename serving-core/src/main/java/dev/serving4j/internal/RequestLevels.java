@@ -9,7 +9,7 @@ package dev.serving4j.internal;
 final class RequestLevels {
   /** The oldest request of each level, or null; read by {@link BatchSelector} under the queue's lock. */
   final Request[] heads;
-  private final Request[] tails;
+  final Request[] tails;
   private final int[] levelSizes;
   private volatile int size; // written under the queue's lock
 

@@ -166,7 +166,7 @@ final class RequestQueue {
           lentWait.await();
           continue;
         }
-        batch = selector.select(levels.heads, ticker.read(), late, stale);
+        batch = selector.select(levels.heads, levels.tails, ticker.read(), late, stale);
         batch.forEach(levels::unlink);
         late.forEach(levels::unlink);
         stale.forEach(levels::unlink);
@@ -249,7 +249,7 @@ final class RequestQueue {
       if (levels.size() == 0) {
         return List.of();
       }
-      batch = selector.select(levels.heads, ticker.read(), late, stale);
+      batch = selector.select(levels.heads, levels.tails, ticker.read(), late, stale);
       batch.forEach(levels::unlink);
       late.forEach(levels::unlink);
       stale.forEach(levels::unlink);

@@ -184,4 +184,51 @@ class BatchSelectorTest {
     // 8 + 0.5·k ≤ 10 holds up to k = 4: a bigger batch answers more requests, all of them late.
     assertEquals(4, select(sla, uniform(12)).size());
   }
+
+  /** A request that arrived {@code agoMs} before now with a deadline {@code timeoutMs} after its arrival. */
+  private static Request arrived(long agoMs, long timeoutMs) {
+    long arrival = NOW - agoMs * MS;
+    return new Request(0, RequestTrace.NONE, "in", "in", new CompletableFuture<>(), arrival,
+        timeoutMs == 0 ? NONE : arrival + timeoutMs * MS, 0, 1, null);
+  }
+
+  /** 16 requests 38 ms old (12 ms left of 50), then 16 fresh ones, on a GPU-like curve: 16 ms for a batch of 16. */
+  private List<Request> overloaded(long oldTimeoutMs) {
+    teach(16, n -> 8 + 0.5 * n);
+    List<Request> queued = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      queued.add(arrived(38, oldTimeoutMs));
+    }
+    for (int i = 0; i < 16; i++) {
+      queued.add(arrived(0, 50));
+    }
+    return queued;
+  }
+
+  @Test
+  void overloadedSlaModeServesTheFreshestRequestsAndLeavesTheOldOnesToTheirDeadlines() {
+    List<Request> queued = overloaded(50);
+    ModelConfig sla = ModelConfig.builder().maxBatchSize(16).latencyTarget(Duration.ofMillis(50)).build();
+    List<Request> batch = select(sla, queued);
+    // Oldest first would run a batch of 6 old ones (8 + 0.5·6 = 11 ms fits their 12 ms) and leave the fresh ones
+    // to age; the freshest 16 all finish in 16 ms, well within their 50.
+    assertEquals(16, batch.size());
+    assertEquals(new java.util.HashSet<>(queued.subList(16, 32)), new java.util.HashSet<>(batch));
+    assertEquals(List.of(), late, "the old ones are not dropped: they may still expire, or be served");
+  }
+
+  @Test
+  void withoutSlaModeTheOldestIsServedFirstEvenWhenOverloaded() {
+    List<Request> queued = overloaded(50);
+    List<Request> batch = select(config(16), queued);
+    assertTrue(batch.contains(queued.get(0)), "the oldest anchors the batch");
+  }
+
+  @Test
+  void anOldestRequestWithoutADeadlineIsNeverPassedOverForFresherOnes() {
+    List<Request> queued = overloaded(0); // the old ones carry no deadline (their target is still the SLA)
+    ModelConfig sla = ModelConfig.builder().maxBatchSize(16).latencyTarget(Duration.ofMillis(50)).build();
+    List<Request> batch = select(sla, queued);
+    assertEquals(queued.get(0), batch.get(0), "the oldest anchors the batch");
+  }
 }
