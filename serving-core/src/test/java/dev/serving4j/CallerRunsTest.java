@@ -189,6 +189,36 @@ class CallerRunsTest {
     }
   }
 
+  @Test
+  void asyncRequestsOfferedWhileCallersHelpAreAllAnsweredAfterTheHelpersLeave() throws Exception {
+    register(Map.of("workers", 1, "maxBatchSize", 8, "maxQueueSize", 100_000));
+    int asyncCount = 3000;
+    CountDownLatch answered = new CountDownLatch(asyncCount);
+    AtomicInteger wrong = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread async = new Thread(() -> {
+      for (int i = 0; i < asyncCount; i++) {
+        String in = "async/" + i;
+        // Never waits: an offer made while callers help wakes no worker, so only the helpers' hand-over saves it.
+        server.predict("m", in).whenComplete((v, e) -> {
+          if (!in.equals(v)) {
+            wrong.incrementAndGet();
+            firstError.compareAndSet(null, e);
+          }
+          answered.countDown();
+        });
+        if (i % 16 == 0) {
+          Thread.yield();
+        }
+      }
+    });
+    async.start();
+    assertEquals(0, callers(4, 1000), "wrong answers");
+    async.join(60_000);
+    assertTrue(answered.await(20, TimeUnit.SECONDS), answered.getCount() + " async requests never answered");
+    assertEquals(0, wrong.get(), "wrong async answers; first error: " + firstError.get());
+  }
+
   /** {@code n} threads named caller-i, each joining {@code each} requests tagged with its name; wrong answers. */
   private int callers(int n, int each) throws InterruptedException {
     AtomicInteger wrong = new AtomicInteger();
