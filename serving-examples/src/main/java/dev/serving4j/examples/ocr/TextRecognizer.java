@@ -1,5 +1,7 @@
 package dev.serving4j.examples.ocr;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
 import dev.serving4j.Batch;
 import dev.serving4j.Handler;
 import dev.serving4j.HandlerContext;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A custom image handler: text recognition with PaddleOCR v4's recognizer. One cropped line of text in (a
@@ -27,6 +30,10 @@ import java.util.List;
  *       batch's padded cost, widest line times batch size, bounds the pixels a run computes, padding included;
  *   <li>{@link #preprocess}: stacks the lines into {@code [n, 3, 48, widest]}, narrower lines padded with 0 (mid
  *       grey after normalisation, as PaddleOCR pads; white read fewer lines exactly in the accuracy test);
+ *   <li>{@link #inference}: one run, its probabilities read out of ONNX Runtime's output with a single copy
+ *       ({@link OnnxModel#runNative}): they are {@code widest / 8 x 6625} floats a line, megabytes for a long one,
+ *       and the copies of {@link OnnxModel#runOne} (native to heap, heap to a direct {@link Tensor}, then to an
+ *       array for decoding) cost a millisecond or two a run, several percent of a lone request;
  *   <li>{@link #postprocess}: greedy CTC decoding of each line's own time steps (not its padding) over the key list
  *       {@code ["<blank>"] + keys file lines + [" "]}.
  * </ul>
@@ -113,15 +120,23 @@ public final class TextRecognizer implements Handler<Object, TextRecognizer.Text
   }
 
   @Override
-  public Tensor inference(Object preprocessed, Batch<Object> batch) {
-    return model.runOne((Tensor) preprocessed);
+  public Object inference(Object preprocessed, Batch<Object> batch) {
+    String input = model.inputs().keySet().iterator().next();
+    try (OnnxTensor in = model.createTensor((Tensor) preprocessed);
+        OrtSession.Result out = model.runNative(Map.of(input, in))) {
+      OnnxTensor probs = (OnnxTensor) out.get(0);
+      long[] shape = probs.getInfo().getShape();
+      return new Probabilities(probs.getFloatBuffer().array(), (int) shape[1]); // a heap copy, whole
+    }
   }
+
+  /** The model's output, {@code [items, steps, classes]} row-major, copied once out of ONNX Runtime. */
+  private record Probabilities(float[] values, int steps) {}
 
   @Override
   public List<Text> postprocess(Object inferred, Batch<Object> batch) {
-    Tensor probs = (Tensor) inferred;
-    float[] values = probs.toFloatArray();
-    int steps = (int) probs.dim(1);
+    float[] values = ((Probabilities) inferred).values();
+    int steps = ((Probabilities) inferred).steps();
     double stepsPerPixel = (double) steps / widest(batch); // the model's stride, 8 for PaddleOCR v4
     List<Text> texts = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
