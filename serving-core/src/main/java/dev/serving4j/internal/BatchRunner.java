@@ -113,6 +113,7 @@ final class BatchRunner {
     version.onBatchSucceeded(worker, batchId, batch.size(), CostModel.paddedCost(batch.requests()), t1 - start,
         t2 - t1, t3 - t2);
     traceFinished(batch, null);
+    version.pool.batchDone(batch); // its cores are free before its callers can send the next request
     complete(batch, outputs);
     return null;
   }

@@ -18,6 +18,8 @@ final class RunningBatch implements Batch<Object> {
   /** Ticker time its stages started; set by the worker before it publishes the batch as its current one. */
   private volatile long startNanos;
   private int failedCount; // written and read by the worker's thread only
+  /** Counted as running by the pool ({@link WorkerPool#batchStarting}); the running thread's only. */
+  boolean holdsCores;
 
   RunningBatch(List<Request> requests) {
     this.requests = requests;

@@ -102,14 +102,14 @@ final class Worker implements Runnable {
    */
   void runLent(RunningBatch batch) {
     permit.entered();
-    context.coresForNextBatch(version.pool.batchStarting(version.queue.sizeHint()));
+    context.coresForNextBatch(version.pool.batchStarting(batch, version.queue.sizeHint()));
     try {
       version.runner.run(this, handler, batch);
     } catch (WorkerCrash crash) {
       state = WorkerState.STARTING; // before the permit goes back: from then on the worker's thread writes it
       permit.crashed(crash.getCause()); // logged and counted by this worker's thread as it restarts
     } finally {
-      version.pool.batchDone();
+      version.pool.batchDone(batch);
       batches.incrementAndGet();
       permit.left();
     }
@@ -267,11 +267,11 @@ final class Worker implements Runnable {
       }
       state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
       RunningBatch batch = new RunningBatch(requests);
-      context.coresForNextBatch(version.pool.batchStarting(version.queue.sizeHint()));
+      context.coresForNextBatch(version.pool.batchStarting(batch, version.queue.sizeHint()));
       try {
         version.runner.run(this, handler, batch);
       } finally {
-        version.pool.batchDone();
+        version.pool.batchDone(batch);
         batches.incrementAndGet();
         Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
       }

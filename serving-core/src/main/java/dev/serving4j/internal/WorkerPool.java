@@ -195,11 +195,12 @@ final class WorkerPool {
   }
 
   /**
-   * Counts a batch as running and returns the cores it may use: every core when it runs alone (no other batch
+   * Counts {@code batch} as running and returns the cores it may use: every core when it runs alone (no other batch
    * running, nothing queued that an idle worker would take at once), else what the others leave, at least one.
-   * Pair with {@link #batchDone()}.
+   * Pair with {@link #batchDone}.
    */
-  int batchStarting(int queued) {
+  int batchStarting(RunningBatch batch, int queued) {
+    batch.holdsCores = true;
     return coresFor(cores, running.getAndIncrement(), liveCount, queued);
   }
 
@@ -212,8 +213,16 @@ final class WorkerPool {
     return Math.max(1, cores - others - Math.min(queued, idleOthers));
   }
 
-  void batchDone() {
-    running.decrementAndGet();
+  /**
+   * Stops counting {@code batch} as running; idempotent. Called as soon as its outputs are in, before its callers
+   * are answered (a closed-loop caller's next request, taken at once by another worker, must not see this batch
+   * as running and get one core instead of all), and again when the worker is done with it.
+   */
+  void batchDone(RunningBatch batch) {
+    if (batch.holdsCores) {
+      batch.holdsCores = false;
+      running.decrementAndGet();
+    }
   }
 
   synchronized List<Worker> snapshot() {
