@@ -169,10 +169,14 @@ class CallerRunsTest {
   @Test
   void underLoadTheCallersOfAFastModelRunEachOthersRequests() throws Exception {
     register(Map.of("workers", 1, "maxBatchSize", 8));
-    assertEquals(0, callers(8, 500), "wrong answers");
-    boolean helped = threads.runs.stream().anyMatch(run -> !run.getKey().getName().contains("worker")
-        && run.getValue().stream().anyMatch(in -> !in.startsWith(run.getKey().getName() + "/")));
-    assertTrue(helped, "no caller ran another caller's request");
+    boolean helped = false;
+    // Whether a caller finds others' requests queued is up to the OS scheduler: rounds until one does (or 30).
+    for (int round = 0; round < 30 && !helped; round++) {
+      assertEquals(0, callers(8, 500), "wrong answers");
+      helped = threads.runs.stream().anyMatch(run -> !run.getKey().getName().contains("worker")
+          && run.getValue().stream().anyMatch(in -> !in.startsWith(run.getKey().getName() + "/")));
+    }
+    assertTrue(helped, "no caller ran another caller's request in 30 rounds");
     assertEquals(0, threads.overlaps.get(), "a handler instance ran on two threads at once");
   }
 
