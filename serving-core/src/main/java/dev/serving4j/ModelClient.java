@@ -1,8 +1,6 @@
 package dev.serving4j;
 
-import dev.serving4j.internal.ModelVersion;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A typed handle on one model of a {@link ModelServer}, from {@link ModelServer#client}: the documented way to
@@ -50,48 +48,13 @@ public final class ModelClient<I, O> {
    */
   public CompletableFuture<O> predict(I input, PredictOptions options) {
     CompletableFuture<Object> request = server.predict(model, input, options);
-    CompletableFuture<O> typed = new Typed<>(request);
-    request.whenComplete((v, e) -> { // as thenApply would: failures arrive wrapped in a CompletionException
-      if (e != null) {
-        typed.completeExceptionally(e instanceof CompletionException ? e : new CompletionException(e));
-        return;
-      }
-      try {
-        typed.complete(typed(v));
-      } catch (RuntimeException t) {
-        typed.completeExceptionally(new CompletionException(t));
-      }
-    });
+    CompletableFuture<O> typed = request.thenApply(this::typed);
     typed.whenComplete((v, e) -> {
       if (typed.isCancelled()) {
         request.cancel(false); // cancelling the typed view removes the queued request too
       }
     });
     return typed;
-  }
-
-  /**
-   * The typed view of a request's future. A thread that waits on it ({@code get}, {@code join}) helps the request
-   * first, as one waiting on the request's own future would (a lone request may run on the waiting thread).
-   */
-  private static final class Typed<O> extends CompletableFuture<O> {
-    private final CompletableFuture<Object> request;
-
-    Typed(CompletableFuture<Object> request) {
-      this.request = request;
-    }
-
-    @Override
-    public O get() throws InterruptedException, java.util.concurrent.ExecutionException {
-      ModelVersion.beforeWaiting(request);
-      return super.get();
-    }
-
-    @Override
-    public O join() {
-      ModelVersion.beforeWaiting(request);
-      return super.join();
-    }
   }
 
   private O typed(Object output) {

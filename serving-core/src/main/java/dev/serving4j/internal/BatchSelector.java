@@ -66,19 +66,9 @@ final class BatchSelector {
    * Returns the chosen requests (anchor first), adding to {@code late} those found past their deadline or (SLA
    * mode) predicted to miss it, and to {@code stale} those already done (cancelled or expired) but still linked.
    * The caller unlinks all three lists: leaving a done request linked would let a worker spin on a queue that only
-   * holds dead requests, holding the lock their own completion hook needs.
+   * holds dead requests, holding the lock their own completion hook needs. {@code heads} and {@code tails} are each
+   * priority level's oldest and newest request.
    */
-  List<Request> select(Request[] heads, long now, List<Request> late, List<Request> stale) {
-    Request[] tails = new Request[heads.length]; // a hand-built queue (tests): walk to each level's tail
-    for (int level = 0; level < heads.length; level++) {
-      for (Request r = heads[level]; r != null; r = r.next) {
-        tails[level] = r;
-      }
-    }
-    return select(heads, tails, now, late, stale);
-  }
-
-  /** {@link #select(Request[], long, List, List)} on a queue whose levels' tails are known. */
   List<Request> select(Request[] heads, Request[] tails, long now, List<Request> late, List<Request> stale) {
     List<Request> candidates = new ArrayList<>();
     Request anchor = null;

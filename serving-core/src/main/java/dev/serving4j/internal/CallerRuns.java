@@ -3,6 +3,7 @@ package dev.serving4j.internal;
 import dev.serving4j.BatchingMode;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What a caller does when it is about to wait for its answer ({@code get}, {@code join}, {@code predictBlocking}):
@@ -21,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * cost model predicts it. {@code predict} itself never runs anything: only a caller that blocks anyway does.
  */
 final class CallerRuns {
+  /** The longest a batch of one may be predicted to take for its caller to help rather than park. */
+  static final long FAST_BATCH_NANOS = 50_000;
+  /** How long a caller helps before it parks: about a millisecond at most (issue 14's bound on burnt CPU). */
+  static final long HELP_NANOS = 1_000_000;
+
   private final ModelVersion version;
   private final boolean enabled;
 
@@ -40,11 +46,11 @@ final class CallerRuns {
    * For a model whose batches take microseconds, under load: instead of parking (a wake-up each, which on a VM
    * costs more than such a batch), the caller runs whatever batch is queued on any idle worker it can borrow, and
    * yields between tries, until its own answer is in or {@link #HELP_NANOS} have passed. Offers skip waking a
-   * parked worker while callers help. True when {@code r} is done.
+   * parked worker while callers help. True when {@code r} was answered while this caller helped.
    */
   private boolean help(Request r) {
     if (!enabled || r.isDone() || Thread.currentThread().isInterrupted()) {
-      return r.isDone();
+      return false;
     }
     double expected = version.queue.costModel.fastest(r.cost);
     if (expected <= 0 || expected > FAST_BATCH_NANOS) {
@@ -55,18 +61,8 @@ final class CallerRuns {
     try {
       long end = System.nanoTime() + HELP_NANOS;
       while (!r.isDone() && System.nanoTime() - end < 0) {
-        Worker w = queue.sizeHint() == 0 ? null : version.pool.lendIdle();
-        if (w == null) {
+        if (queue.sizeHint() == 0 || !onIdleWorker(() -> queue.takeNow(version.outcomes::expire))) {
           Thread.yield(); // whoever holds a worker is running this caller's request, or will
-          continue;
-        }
-        try {
-          List<Request> batch = queue.takeNow(version.outcomes::expire);
-          if (!batch.isEmpty()) {
-            w.runLent(new RunningBatch(batch));
-          }
-        } finally {
-          w.giveBack();
         }
       }
     } finally {
@@ -74,11 +70,6 @@ final class CallerRuns {
     }
     return r.isDone();
   }
-
-  /** The longest a batch of one may be predicted to take for its caller to help rather than park. */
-  static final long FAST_BATCH_NANOS = 50_000;
-  /** How long a caller helps before it parks: about a millisecond at most (issue 14's bound on burnt CPU). */
-  static final long HELP_NANOS = 1_000_000;
 
   /** Called by a caller about to wait at most {@code timeout} for {@code r}'s answer. */
   void beforeWaiting(Request r, long timeout, TimeUnit unit) {
@@ -94,15 +85,26 @@ final class CallerRuns {
         || Thread.currentThread().isInterrupted()) { // an interrupted caller's wait ends at once, as before
       return false;
     }
+    // Not taken: a worker took it, or it was cancelled or expired, or another request came in.
+    return onIdleWorker(() -> version.queue.takeAlone(r, version.now()) ? List.of(r) : List.of());
+  }
+
+  /**
+   * Borrows an idle worker, takes a batch from the queue ({@code take}, called while the worker is lent, so the
+   * worker's own thread cannot take the same requests) and runs it on the calling thread; gives the worker back.
+   * False when no worker was idle or nothing was taken.
+   */
+  private boolean onIdleWorker(Supplier<List<Request>> take) {
     Worker w = version.pool.lendIdle();
     if (w == null) {
       return false;
     }
     try {
-      if (!version.queue.takeAlone(r, version.now())) {
-        return false; // a worker took it, or it was cancelled or expired, or another request came in
+      List<Request> batch = take.get();
+      if (batch.isEmpty()) {
+        return false;
       }
-      w.runLent(new RunningBatch(List.of(r)));
+      w.runLent(new RunningBatch(batch));
       return true;
     } finally {
       w.giveBack();

@@ -31,17 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelVersion implements VersionView {
   private static final Logger log = LoggerFactory.getLogger(ModelVersion.class);
 
-  /**
-   * Lets a thread about to wait for {@code future} help first, when it is a request's future: run the lone queued
-   * request itself, or spin briefly for an answer due within microseconds ({@link CallerRuns}). For views of a
-   * request's future (the typed future of {@code ModelClient}) that wait on it.
-   */
-  public static void beforeWaiting(CompletableFuture<?> future) {
-    if (future instanceof RequestFuture f) {
-      f.beforeWaiting();
-    }
-  }
-
   final String name;
   final String version;
   final Manifest manifest;

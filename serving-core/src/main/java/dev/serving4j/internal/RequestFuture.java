@@ -127,6 +127,41 @@ final class RequestFuture extends CompletableFuture<Object> {
     return super.join();
   }
 
+  /**
+   * Every stage chained on this future ({@code thenApply}, the typed client's view, a caller's own stages) is a
+   * {@link Dependent}: a thread that waits on it helps this request first, as one waiting here would.
+   */
+  @Override
+  public <U> CompletableFuture<U> newIncompleteFuture() {
+    return new Dependent<>(this);
+  }
+
+  /** A stage that depends, directly or through other stages, on a request's future. */
+  private static final class Dependent<T> extends CompletableFuture<T> {
+    private final RequestFuture request;
+
+    Dependent(RequestFuture request) {
+      this.request = request;
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+      request.beforeWaiting();
+      return super.get();
+    }
+
+    @Override
+    public T join() {
+      request.beforeWaiting();
+      return super.join();
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new Dependent<>(request);
+    }
+  }
+
   /** Refused: a request's outcome is counted when it is claimed and cannot be replaced. */
   @Override
   public void obtrudeValue(Object value) {

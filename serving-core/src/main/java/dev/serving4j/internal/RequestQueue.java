@@ -166,11 +166,7 @@ final class RequestQueue {
           lentWait.await();
           continue;
         }
-        batch = selector.select(levels.heads, levels.tails, ticker.read(), late, stale);
-        batch.forEach(levels::unlink);
-        late.forEach(levels::unlink);
-        stale.forEach(levels::unlink);
-        stale.clear();
+        batch = selectLocked(late, stale);
         if (levels.size() > 0) {
           changed.signal(); // let another idle worker look at what is left
         }
@@ -249,14 +245,24 @@ final class RequestQueue {
       if (levels.size() == 0) {
         return List.of();
       }
-      batch = selector.select(levels.heads, levels.tails, ticker.read(), late, stale);
-      batch.forEach(levels::unlink);
-      late.forEach(levels::unlink);
-      stale.forEach(levels::unlink);
+      batch = selectLocked(late, stale);
     } finally {
       lock.unlock();
     }
     late.forEach(expire);
+    return batch;
+  }
+
+  /**
+   * Under the lock: lets the selector choose a batch and unlinks it, with the late requests it found (added to
+   * {@code late}, for the caller to expire outside the lock) and the done ones it skipped ({@code stale}, cleared).
+   */
+  private List<Request> selectLocked(List<Request> late, List<Request> stale) {
+    List<Request> batch = selector.select(levels.heads, levels.tails, ticker.read(), late, stale);
+    batch.forEach(levels::unlink);
+    late.forEach(levels::unlink);
+    stale.forEach(levels::unlink);
+    stale.clear();
     return batch;
   }
 

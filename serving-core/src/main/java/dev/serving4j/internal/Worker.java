@@ -102,15 +102,12 @@ final class Worker implements Runnable {
    */
   void runLent(RunningBatch batch) {
     permit.entered();
-    context.coresForNextBatch(version.pool.batchStarting(batch, version.queue.sizeHint()));
     try {
-      version.runner.run(this, handler, batch);
+      runBatch(batch);
     } catch (WorkerCrash crash) {
       state = WorkerState.STARTING; // before the permit goes back: from then on the worker's thread writes it
       permit.crashed(crash.getCause()); // logged and counted by this worker's thread as it restarts
     } finally {
-      version.pool.batchDone(batch);
-      batches.incrementAndGet();
       permit.left();
     }
   }
@@ -266,15 +263,22 @@ final class Worker implements Runnable {
         continue;
       }
       state = stopRequested ? WorkerState.STOPPING : WorkerState.BUSY;
-      RunningBatch batch = new RunningBatch(requests);
-      context.coresForNextBatch(version.pool.batchStarting(batch, version.queue.sizeHint()));
       try {
-        version.runner.run(this, handler, batch);
+        runBatch(new RunningBatch(requests));
       } finally {
-        version.pool.batchDone(batch);
-        batches.incrementAndGet();
         Thread.interrupted(); // an overrun may have interrupted us; do not leak it into the next batch
       }
+    }
+  }
+
+  /** Runs one batch on the calling thread, the worker's or a borrower's, counted as running while it runs. */
+  private void runBatch(RunningBatch batch) {
+    context.coresForNextBatch(version.pool.batchStarting(batch, version.queue.sizeHint()));
+    try {
+      version.runner.run(this, handler, batch);
+    } finally {
+      version.pool.batchDone(batch);
+      batches.incrementAndGet();
     }
   }
 

@@ -59,7 +59,8 @@ class BatchSelectorTest {
   }
 
   private List<Request> select(ModelConfig config, List<Request> queued) {
-    return new BatchSelector(config, model).select(queue(queued), NOW, late, stale);
+    Request[] tails = {queued.isEmpty() ? null : queued.get(queued.size() - 1)};
+    return new BatchSelector(config, model).select(queue(queued), tails, NOW, late, stale);
   }
 
   private static ModelConfig config(int maxBatchSize) {
@@ -129,7 +130,8 @@ class BatchSelectorTest {
     BatchSelector selector = new BatchSelector(config(8), model);
     List<Integer> sizes = new ArrayList<>();
     for (int i = 0; i < BatchSelector.REEXPLORE_EVERY; i++) {
-      sizes.add(selector.select(queue(uniform(12)), NOW, late, stale).size());
+      List<Request> queued = uniform(12);
+      sizes.add(selector.select(queue(queued), new Request[] {queued.get(11)}, NOW, late, stale).size());
     }
     assertEquals(List.of(8, 7), sizes.subList(BatchSelector.REEXPLORE_EVERY - 2, BatchSelector.REEXPLORE_EVERY));
   }
