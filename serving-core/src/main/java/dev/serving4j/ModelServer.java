@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Servers share nothing: several may live in one JVM. Serving errors never throw from {@code predict}; they
  * complete the future exceptionally with a {@link ServingException} subclass (unknown model, bad input, full
- * queue, deadline, handler failure, closed server). Dependent stages added with non-async methods run on the worker
- * thread that completed the request, so keep them short or use the {@code *Async} variants.
+ * queue, deadline, handler failure, closed server). Dependent stages added with non-async methods run on the thread
+ * that completed the request (a worker's, or a waiting caller's that ran it), so keep them short or use the
+ * {@code *Async} variants.
  *
  * <p>This class is the public facade: each method validates its arguments and delegates to the internal
  * {@code ModelRegistry} (routes) and {@code ModelVersion} (queue, workers); its length is javadoc and the builder.
