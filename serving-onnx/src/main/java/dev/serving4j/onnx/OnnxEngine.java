@@ -96,7 +96,8 @@ final class OnnxEngine implements Engine {
         widest = acquire(wideKey);
       }
       SharedSession w = widest;
-      return new OnnxModel(model, narrow.session, w == null ? null : w.session, narrow.device, inferenceTimeout(),
+      return new OnnxModel(model, narrow.session, w == null ? null : w.session, w == null ? null : w.choice(model),
+          narrow.device, inferenceTimeout(),
           tracker, () -> {
             release(key, narrow);
             if (w != null) {
@@ -273,6 +274,14 @@ final class OnnxEngine implements Engine {
     int refs; // guarded by the engine's sessions lock
     volatile OrtSession session;
     volatile Device device;
+    private WideChoice choice; // a wide session's, shared by the workers using it
+
+    synchronized WideChoice choice(String model) {
+      if (choice == null) {
+        choice = new WideChoice(model);
+      }
+      return choice;
+    }
 
     synchronized void open(OnnxEngine engine, SessionKey key) {
       if (session == null) {

@@ -45,6 +45,8 @@ public final class OnnxModel implements EngineModel {
   private final OrtSession session;
   /** The elastic layout's session as wide as the machine, for batches that run alone; null otherwise. */
   private final OrtSession wide;
+  /** Whether a lone batch is faster on {@link #wide} than on the one-thread session, learned; null without it. */
+  private final WideChoice choice;
   /** Cores the next batch may use ({@link #coresForNextBatch}); only this worker's thread touches it. */
   private int cores = 1;
   private final Device device;
@@ -60,11 +62,15 @@ public final class OnnxModel implements EngineModel {
   private final Map<String, TensorSpec> outputs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  OnnxModel(String model, OrtSession session, OrtSession wide, Device device, Duration timeout,
+  OnnxModel(String model, OrtSession session, OrtSession wide, WideChoice choice, Device device, Duration timeout,
       NativeTracker tracker, Runnable release) {
+    if ((wide == null) != (choice == null)) {
+      throw new IllegalArgumentException("a wide session comes with its choice, and only then");
+    }
     this.model = model;
     this.session = session;
     this.wide = wide;
+    this.choice = choice;
     this.device = device;
     this.timeout = timeout;
     this.tracker = tracker;
@@ -252,8 +258,9 @@ public final class OnnxModel implements EngineModel {
   }
 
   /**
-   * In the elastic layout, picks the session of the next runs: the wide one when the batch may use more than one
-   * core (it runs alone), the one-thread one otherwise. Called by the worker before each batch.
+   * In the elastic layout, picks the session of the next runs: when the batch may use more than one core (it runs
+   * alone), the wide one if lone runs are faster there ({@link WideChoice} learns it), else the one-thread one.
+   * Called by the worker before each batch.
    */
   @Override
   public void coresForNextBatch(int cores) {
@@ -262,7 +269,23 @@ public final class OnnxModel implements EngineModel {
 
   private OrtSession.Result execute(Map<String, ? extends OnnxTensorLike> values, Map<String, OnnxTensor> pinned) {
     requireOpen();
-    OrtSession session = wide != null && cores > 1 ? wide : this.session;
+    if (choice == null) {
+      return execute(session, values, pinned);
+    }
+    long ticket = choice.starting(cores > 1);
+    long start = System.nanoTime();
+    long took = 0;
+    try {
+      OrtSession.Result result = execute(WideChoice.wide(ticket) ? wide : session, values, pinned);
+      took = System.nanoTime() - start;
+      return result;
+    } finally {
+      choice.finished(ticket, took, took > 0 ? elements(values) : 0);
+    }
+  }
+
+  private OrtSession.Result execute(OrtSession session, Map<String, ? extends OnnxTensorLike> values,
+      Map<String, OnnxTensor> pinned) {
     try (RunOptions options = new RunOptions()) {
       RunGuard guard = new RunGuard(options);
       running = guard;
@@ -289,6 +312,18 @@ public final class OnnxModel implements EngineModel {
     } catch (OrtException e) {
       throw wrap(e);
     }
+  }
+
+  private static long elements(Map<String, ? extends OnnxTensorLike> values) {
+    long n = 0;
+    for (OnnxTensorLike t : values.values()) {
+      long e = 1;
+      for (long d : t.getInfo().getShape()) {
+        e *= Math.max(1, d);
+      }
+      n += e;
+    }
+    return n;
   }
 
   /**
