@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
  * Whether a batch that runs alone is actually faster on the elastic layout's wide session than on its one-thread
  * session, learned from those lone runs themselves. Every core on one request is not always a win: on a VM where a
  * thread wake-up costs tens of microseconds, a small CNN at batch 1 (PaddleOCR's direction classifier, learnt at
- * 2.55 ms on one thread and 4.00 ms wide in docs/benchmarks/zero-config/lone) can lose more to waking the second
- * thread than it gains from it, while a transformer runs markedly faster wide (MiniLM: 7.79 ms wide, 10.67 ms).
+ * 2.76 ms on one thread and 5.40 ms wide in docs/benchmarks/zero-config/lone) can lose more to waking the second
+ * thread than it gains from it, while a transformer runs markedly faster wide (MiniLM: 8.49 ms wide, 10.83 ms).
  *
  * <p>So the choice runs in phases. Learning: lone runs alternate between the two sessions until each has
  * {@link #SAMPLES} timings (the first {@link #COLD} runs of each session, which pay its arena's first allocations,
