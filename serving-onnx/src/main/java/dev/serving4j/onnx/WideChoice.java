@@ -42,9 +42,8 @@ final class WideChoice {
   private static final long WIDE_UNTIMED = 2;
 
   private final String model;
-  private Fit narrow = new Fit();
-  private Fit wide = new Fit();
-  private final int[] cold = {COLD, COLD}; // [narrow, wide]
+  private Fit narrow = new Fit(COLD);
+  private Fit wide = new Fit(COLD);
   private long exploiting; // lone runs of the current exploiting phase; 0 while learning
   private boolean prefersWide = true;
   private boolean logged;
@@ -75,10 +74,15 @@ final class WideChoice {
     return (ticket & 2) != 0;
   }
 
+  /** Whether the run of {@code ticket} is to be timed (it started alone); {@link #finished} ignores the others'. */
+  static boolean timed(long ticket) {
+    return (ticket & 1) != 0;
+  }
+
   /** The run of {@code ticket} ended after {@code nanos} for {@code elements} input elements (0 when it failed). */
   synchronized void finished(long ticket, long nanos, long elements) {
     active--;
-    if ((ticket & 1) != 0 && ticket >>> 2 == starts) { // timed, and no run started since
+    if (timed(ticket) && ticket >>> 2 == starts) { // and no run started since
       loneRunTook(wide(ticket), nanos, elements);
     }
   }
@@ -93,8 +97,8 @@ final class WideChoice {
     }
     if (++exploiting > RELEARN_EVERY) {
       exploiting = 0;
-      narrow = new Fit();
-      wide = new Fit();
+      narrow = new Fit(0); // the cold runs are behind them
+      wide = new Fit(0);
       return true;
     }
     return prefersWide;
@@ -122,15 +126,9 @@ final class WideChoice {
 
   /** A lone run on the wide ({@code onWide}) or one-thread session took {@code nanos} for {@code elements} inputs. */
   synchronized void loneRunTook(boolean onWide, long nanos, long elements) {
-    int k = onWide ? 1 : 0;
-    if (nanos <= 0 || elements <= 0 || exploiting > 0) {
-      return;
+    if (nanos > 0 && elements > 0 && exploiting == 0) {
+      (onWide ? wide : narrow).add(elements, nanos);
     }
-    if (cold[k] > 0) {
-      cold[k]--;
-      return;
-    }
-    (onWide ? wide : narrow).add(elements, nanos);
   }
 
   /** The learning phase's fitted lone-run time of the wide or one-thread session at its mean input size, or 0. */
@@ -143,15 +141,27 @@ final class WideChoice {
     return String.format(java.util.Locale.ROOT, "%.2f", fit.predict(x) / 1e6);
   }
 
-  /** time ≈ a + b × elements by least squares; with one input size, the mean time. */
+  /**
+   * time ≈ a + b × elements by least squares; with one input size, the mean time. The first {@code cold} samples
+   * are dropped.
+   */
   private static final class Fit {
     int samples;
+    private int cold;
     private double sx;
     private double sy;
     private double sxx;
     private double sxy;
 
+    Fit(int cold) {
+      this.cold = cold;
+    }
+
     void add(double x, double y) {
+      if (cold > 0) {
+        cold--;
+        return;
+      }
       if (samples > 0) {
         y = Math.min(y, OUTLIER * Math.max(1, predict(x)));
       }
