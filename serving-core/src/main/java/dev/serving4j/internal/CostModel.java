@@ -21,9 +21,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * count), the pooled sums by {@value #POOLED_DECAY}; so the fit follows a change of input mix or machine load.
  *
  * <p><b>Outliers.</b> Once a class has {@value #MIN_SAMPLES} samples, a new time at a padded cost within the range
- * the class has seen is clipped to the prediction ± (4σ + 25%): a GC pause or a noisy neighbour moves the fit by at
- * most a few percent, while a lasting change still wins after a few batches (each clipped sample also widens σ). A
- * padded cost outside that range is not clipped: there the line is an extrapolation, not evidence.
+ * the class has seen is clipped to at most the prediction + (4σ + 25%): a GC pause or a noisy neighbour moves the fit
+ * by at most a few percent, while a lasting slowdown still wins after a few batches (each clipped sample also widens
+ * σ). Noise does not make a batch much <em>faster</em> than its cost, so a time below the prediction by that margin
+ * (or by half) is not clipped but taken as proof that the class's earlier samples were slow for a passing reason
+ * (a process's first seconds, when the JIT compiler shares the cores and each new batch shape pays its first
+ * allocations): the class starts afresh from it and, untrusted again, is re-explored at once. Without this, a class
+ * fitted on cold runs looked too slow to be chosen, so it was sampled only by the rare re-exploration and took
+ * thousands of batches to recover. A padded cost outside the range seen is not clipped: there the line is an
+ * extrapolation, not evidence.
  *
  * <p>Thread-safe and cheap: {@link #record} is synchronized (workers call it after each batch) and replaces only
  * its class's immutable {@link Line}; readers (the batch selector, under the queue's lock) read lines without
@@ -101,7 +107,12 @@ final class CostModel {
     if (line.samples >= MIN_SAMPLES && classes[c].covers(x)) {
       double predicted = line.predict(x);
       double slack = CLIP_SIGMAS * line.sigma + CLIP_FRACTION * predicted;
-      y = Math.max(predicted - slack, Math.min(predicted + slack, y));
+      if (y < predicted - Math.min(slack, predicted / 2)) {
+        classes[c] = new Sums(DECAY); // far faster than fitted: the fit was of cold runs, start afresh
+        line = NONE;
+      } else {
+        y = Math.min(predicted + slack, y);
+      }
     }
     // Residuals count once the class is trusted: before that they measure the fit's ignorance, not the noise.
     double residual = line.samples >= MIN_SAMPLES ? y - line.predict(x) : Double.NaN;

@@ -85,6 +85,25 @@ class CostModelTest {
   }
 
   @Test
+  void aClassFittedOnColdRunsStartsAfreshFromAFarFasterBatch() {
+    feed(8, 1, 40, 0, 4); // a process's first seconds: the JIT compiler shares the cores
+    model.record(8, 8, (long) (14 * MS));
+    assertFalse(model.known(3), "untrusted again, so the batcher re-explores it at once");
+    assertEquals(14, model.predict(8, 8) / MS, 0.01, "the cold runs are forgotten");
+    feed(8, 1, 14, 0, 2);
+    assertTrue(model.known(3));
+    assertEquals(14, model.predict(8, 8) / MS, 0.01);
+  }
+
+  @Test
+  void aModeratelyFasterBatchIsASampleNotARestart() {
+    feed(1, 1, 10, 0, 10);
+    model.record(1, 1, (long) (8 * MS)); // 20% faster: within the clip's 25%
+    assertTrue(model.known(0));
+    assertTrue(model.predict(1, 1) / MS < 10 && model.predict(1, 1) / MS > 9, model.predict(1, 1) / MS + " ms");
+  }
+
+  @Test
   void sigmaFollowsTheSpreadOfMeasuredTimes() {
     for (int i = 0; i < 40; i++) {
       model.record(1, 1, (long) ((i % 2 == 0 ? 9 : 11) * MS));
