@@ -20,8 +20,8 @@ import java.util.Objects;
  * runs alone.
  *
  * <p><b>How many of them.</b> In {@link BatchingMode#ADAPTIVE} the {@link CostModel} picks how many of the ranked
- * candidates to take (see {@link #choose}): the size with the most requests — answers within their deadline or
- * {@code latencyTarget} — per unit of predicted handler time, keeping the anchor within its deadline when it can
+ * candidates to take (see {@link #choose}): the size with the most work — the summed cost of the requests it answers
+ * within their deadline or {@code latencyTarget} — per unit of predicted handler time, keeping the anchor within its deadline when it can
  * be. While a size class up to the candidates' count is unknown it is explored with live traffic (a queue is
  * needed for that, so a lone request never waits), and every {@value #REEXPLORE_EVERY}th choice tries a
  * neighbouring class so the model stays current. Without a model opinion it takes them all, as it always did.
@@ -205,7 +205,7 @@ final class BatchSelector {
 
   /**
    * How many of the {@code ranked} requests to run: explore an unknown size class, now and then a neighbour of the
-   * best one, otherwise the size that answers the most requests on time per predicted nanosecond.
+   * best one, otherwise the size that does the most on-time work (summed request cost) per predicted nanosecond.
    */
   private int choose(List<Request> ranked, long now) {
     int most = ranked.size();
@@ -228,7 +228,7 @@ final class BatchSelector {
     return c > 0 ? CostModel.largest(c - 1) : best;
   }
 
-  /** The best size by predicted goodput per unit of handler time, the anchor kept on time when it can be. */
+  /** The best size by predicted on-time work per unit of handler time, the anchor kept on time when it can be. */
   private int exploit(List<Request> ranked, long now) {
     int most = ranked.size();
     double[] score = new double[most + 1];
@@ -250,7 +250,7 @@ final class BatchSelector {
       } else if (anchorCanMake && !anchorOnTime) {
         continue; // a batch this big would make the oldest request late
       }
-      int good = targets ? onTime(ranked, k, done) : k;
+      double good = targets ? onTimeWork(ranked, k, done) : work(ranked, k);
       score[k] = (good + THROUGHPUT_WEIGHT * k) / t; // with nothing on time, still the fastest way through
       bestScore = Math.max(bestScore, score[k]);
     }
@@ -262,15 +262,35 @@ final class BatchSelector {
     return 1;
   }
 
-  /** Of the first {@code k} ranked requests, those whose target is not before {@code done}. */
-  private int onTime(List<Request> ranked, int k, long done) {
-    int good = 0;
+  /** The work of the first {@code k} ranked requests whose target is not before {@code done}. */
+  private double onTimeWork(List<Request> ranked, int k, long done) {
+    double good = 0;
     for (int i = 0; i < k; i++) {
       if (onTime(target(ranked.get(i)), done)) {
-        good++;
+        good += work(ranked.get(i));
       }
     }
     return good;
+  }
+
+  /** The work of the first {@code k} ranked requests. */
+  private static double work(List<Request> ranked, int k) {
+    double sum = 0;
+    for (int i = 0; i < k; i++) {
+      sum += work(ranked.get(i));
+    }
+    return sum;
+  }
+
+  /**
+   * What a request is worth to a batch: its own cost (at least 1), not its slot. Counting slots would let a long
+   * anchor take short mates padded to its length (the batch answers more requests per second, but the short ones
+   * would have cost far less in a batch of their own); counting cost makes a batch worth what it would cost unpadded,
+   * so mates stop where padding starts to waste more than batching saves, as a hand-set {@code maxBatchCost} does.
+   * With every cost 1 it is the request count.
+   */
+  private static double work(Request r) {
+    return Math.max(1, r.cost);
   }
 
   private static boolean onTime(long target, long done) {

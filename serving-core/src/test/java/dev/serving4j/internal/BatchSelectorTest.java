@@ -109,6 +109,27 @@ class BatchSelectorTest {
   }
 
   @Test
+  void aLongAnchorDoesNotTakeShortMatesPaddedToItsLength() {
+    for (long cost : new long[] {10, 50}) {
+      for (int n = 1; n <= 8; n++) {
+        for (int i = 0; i < 3; i++) {
+          model.record(n, cost * n, (long) ((1 + 0.1 * cost * n) * MS));
+        }
+      }
+    }
+    List<Request> queued = new ArrayList<>(List.of(request(50, NONE)));
+    for (int i = 0; i < 7; i++) {
+      queued.add(request(10, NONE));
+    }
+    // Eight padded to 50 take 41 ms, 8 requests: more requests per ms than the 50 alone (6 ms), but the seven tens
+    // would take 8 ms in a batch of their own, so the padded batch wastes 27 ms.
+    List<Request> batch = select(config(8), queued);
+    assertEquals(1, batch.size(), "the fifty alone, the tens left to batch together");
+    List<Request> tens = select(config(8), queued.subList(1, 8));
+    assertEquals(7, tens.size());
+  }
+
+  @Test
   void maxBatchCostStaysAnUpperBound() {
     teach(8, n -> 8 + 0.5 * n);
     List<Request> batch = select(ModelConfig.builder().maxBatchSize(8).maxBatchCost(5).build(), uniform(12));
