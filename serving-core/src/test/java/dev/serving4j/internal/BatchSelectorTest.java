@@ -130,6 +130,19 @@ class BatchSelectorTest {
   }
 
   @Test
+  void aMateOfNearlyTheAnchorsCostIsNotPassedOverByAFresherExactMatch() {
+    Request anchor = request(100, NONE);
+    Request older = request(110, NONE); // within a quarter octave: as close as an exact match
+    Request fresher = request(100, NONE);
+    Request far = request(150, NONE);
+    List<Request> batch = select(config(2), List.of(anchor, far, older, fresher));
+    assertEquals(List.of(anchor, older), batch);
+    assertEquals(0, BatchSelector.distance(100, 118));
+    assertEquals(1, BatchSelector.distance(100, 120));
+    assertEquals(4, BatchSelector.distance(10, 20));
+  }
+
+  @Test
   void maxBatchCostStaysAnUpperBound() {
     teach(8, n -> 8 + 0.5 * n);
     List<Request> batch = select(ModelConfig.builder().maxBatchSize(8).maxBatchCost(5).build(), uniform(12));
