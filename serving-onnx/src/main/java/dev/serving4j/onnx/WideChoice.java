@@ -12,9 +12,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So the choice runs in phases. Learning: lone runs alternate between the two sessions until each has
  * {@link #SAMPLES} timings (the first {@link #COLD} runs of each session, which pay its arena's first allocations,
- * are not counted). Exploiting: the next {@link #RELEARN_EVERY} lone runs go to the faster; then it learns afresh,
- * so a choice made from a disturbed phase (a neighbour's burst) or outdated by a change of inputs lasts one phase at
- * most, for about {@link #SAMPLES} runs on the slower session in {@link #RELEARN_EVERY}. The wide session keeps lone
+ * are not counted). Exploiting: the next lone runs go to the faster, {@link #FIRST_PHASE} of them after a new
+ * choice, twice as many each time learning afresh confirms it, up to {@link #RELEARN_EVERY}; then it learns afresh.
+ * So a choice made from a disturbed phase (a neighbour's burst, or a process's first seconds, when the JIT compiler
+ * takes a core from the wide session's second thread: MiniLM was once learnt at 13.1 ms wide and 11.7 on one thread,
+ * against 8-9.5 and 10-11 later) or outdated by a change of inputs lasts {@link #FIRST_PHASE} lone runs, and a
+ * settled one costs about {@link #SAMPLES} runs on the slower session in {@link #RELEARN_EVERY}. The wide session keeps lone
  * runs unless the one-thread one is predicted at least {@link #MARGIN} faster: every core on a lone request is the
  * documented default, and near-equal estimates must not flip it.
  *
@@ -31,7 +34,9 @@ final class WideChoice {
   static final int SAMPLES = 16;
   /** Timed runs of each session not counted at first. */
   static final int COLD = 2;
-  /** Lone runs of an exploiting phase, before the choice is learnt afresh. */
+  /** Lone runs of the exploiting phase after a new choice; each confirmation doubles it up to RELEARN_EVERY. */
+  static final int FIRST_PHASE = 64;
+  /** Most lone runs of an exploiting phase, before the choice is learnt afresh. */
   static final int RELEARN_EVERY = 1024;
   /** A sample counts as at most this many times its fit's prediction. */
   static final double OUTLIER = 4;
@@ -45,6 +50,7 @@ final class WideChoice {
   private Fit narrow = new Fit(COLD);
   private Fit wide = new Fit(COLD);
   private long exploiting; // lone runs of the current exploiting phase; 0 while learning
+  private int phase = FIRST_PHASE; // lone runs the current exploiting phase lasts
   private boolean prefersWide = true;
   private boolean logged;
   private int active; // runs of this model in progress, on any worker
@@ -95,7 +101,7 @@ final class WideChoice {
       }
       choose();
     }
-    if (++exploiting > RELEARN_EVERY) {
+    if (++exploiting > phase) {
       exploiting = 0;
       narrow = new Fit(0); // the cold runs are behind them
       wide = new Fit(0);
@@ -108,6 +114,7 @@ final class WideChoice {
     double x = (narrow.meanX() + wide.meanX()) / 2;
     boolean was = prefersWide;
     prefersWide = narrow.predict(x) >= (1 - MARGIN) * wide.predict(x);
+    phase = logged && was == prefersWide ? Math.min(RELEARN_EVERY, 2 * phase) : FIRST_PHASE;
     String line = "model {}: batches that run alone go to the {} session (a lone run learnt at {} ms wide, {} ms on "
         + "one thread)";
     Object[] args = {model, prefersWide ? "wide" : "one-thread", millis(wide, x), millis(narrow, x)};
@@ -117,6 +124,11 @@ final class WideChoice {
       LOG.debug(line, args);
     }
     logged = true;
+  }
+
+  /** Lone runs of the current (or next) exploiting phase. */
+  synchronized int phase() {
+    return phase;
   }
 
   /** Whether the wide session is the choice for lone runs, as last learnt (true before the first choice). */

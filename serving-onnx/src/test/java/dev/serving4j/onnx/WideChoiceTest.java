@@ -35,27 +35,43 @@ class WideChoiceTest {
   void aModelThatRunsFasterOnOneThreadGoesThereUntilItLearnsAfresh() {
     WideChoice choice = new WideChoice("cls:1"); // the classifier's shape in one probe: 1.9 ms on one thread, 2.6 on two
     run(choice, LEARNING, 1_900_000, 2_600_000);
-    assertEquals(0, run(choice, WideChoice.RELEARN_EVERY, 1_900_000, 2_600_000));
+    assertEquals(0, run(choice, WideChoice.FIRST_PHASE, 1_900_000, 2_600_000));
     assertFalse(choice.prefersWide());
-    // Then a learning phase (half on each session; the cold runs are over) and the same choice again.
+    // Then a learning phase (half on each session; the cold runs are over) and the same choice again, for longer.
     assertEquals(WideChoice.SAMPLES, run(choice, 2 * WideChoice.SAMPLES, 1_900_000, 2_600_000));
-    assertEquals(0, run(choice, WideChoice.RELEARN_EVERY, 1_900_000, 2_600_000));
+    assertEquals(0, run(choice, 2 * WideChoice.FIRST_PHASE, 1_900_000, 2_600_000));
+  }
+
+  @Test
+  void aConfirmedChoiceLastsTwiceAsLongEachTimeUpToRelearnEveryAndANewOneStartsShort() {
+    WideChoice choice = new WideChoice("m:1");
+    run(choice, LEARNING + 1, 9_000_000, 5_000_000);
+    assertEquals(WideChoice.FIRST_PHASE, choice.phase());
+    for (int expected = 2 * WideChoice.FIRST_PHASE; expected <= WideChoice.RELEARN_EVERY; expected *= 2) {
+      run(choice, choice.phase() + 2 * WideChoice.SAMPLES, 9_000_000, 5_000_000);
+      assertEquals(expected, choice.phase());
+    }
+    run(choice, choice.phase() + 2 * WideChoice.SAMPLES, 9_000_000, 5_000_000);
+    assertEquals(WideChoice.RELEARN_EVERY, choice.phase(), "capped");
+    run(choice, choice.phase() + 2 * WideChoice.SAMPLES, 4_000_000, 12_000_000); // now faster on one thread
+    assertFalse(choice.prefersWide());
+    assertEquals(WideChoice.FIRST_PHASE, choice.phase(), "a changed choice is checked again soon");
   }
 
   @Test
   void aModelThatRunsFasterWideStaysWide() {
     WideChoice choice = new WideChoice("minilm:1");
     run(choice, LEARNING, 9_000_000, 5_000_000);
-    assertEquals(WideChoice.RELEARN_EVERY, run(choice, WideChoice.RELEARN_EVERY, 9_000_000, 5_000_000));
+    assertEquals(WideChoice.FIRST_PHASE, run(choice, WideChoice.FIRST_PHASE, 9_000_000, 5_000_000));
     assertTrue(choice.prefersWide());
   }
 
   @Test
-  void aChoiceLearntInADisturbedPhaseLastsOnePhase() {
+  void aChoiceLearntInADisturbedPhaseLastsTheFirstPhaseOnly() {
     WideChoice choice = new WideChoice("m:1");
-    run(choice, LEARNING + 1, 4_000_000, 12_000_000); // a neighbour took the second core while it learnt
+    run(choice, LEARNING + 1, 4_000_000, 12_000_000); // the JIT compiler took the second core while it learnt
     assertFalse(choice.prefersWide());
-    run(choice, WideChoice.RELEARN_EVERY, 9_000_000, 5_000_000); // the neighbour left
+    run(choice, WideChoice.FIRST_PHASE, 9_000_000, 5_000_000); // it is done
     run(choice, 2 * WideChoice.SAMPLES, 9_000_000, 5_000_000);
     assertTrue(choice.prefersWide());
   }
@@ -81,7 +97,7 @@ class WideChoiceTest {
   void aOneThreadSessionThatIsBarelyFasterDoesNotTakeLoneRuns() {
     WideChoice choice = new WideChoice("rec:1");
     run(choice, LEARNING, 950_000, 1_000_000); // 5% faster on one thread: inside the margin
-    assertEquals(100, run(choice, 100, 950_000, 1_000_000));
+    assertEquals(WideChoice.FIRST_PHASE, run(choice, WideChoice.FIRST_PHASE, 950_000, 1_000_000));
   }
 
   @Test
