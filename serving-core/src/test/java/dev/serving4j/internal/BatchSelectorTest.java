@@ -33,6 +33,17 @@ class BatchSelectorTest {
     }
   }
 
+  /** Teaches sizes 1..8 of requests costing 10 and 50, three times each, timed {@code fixed + perCost × padded} ms. */
+  private void teachPadded(double fixedMs, double perCostMs) {
+    for (long cost : new long[] {10, 50}) {
+      for (int n = 1; n <= 8; n++) {
+        for (int i = 0; i < 3; i++) {
+          model.record(n, cost * n, (long) ((fixedMs + perCostMs * cost * n) * MS));
+        }
+      }
+    }
+  }
+
   private static Request request(long cost, long deadline) {
     return new Request(0, RequestTrace.NONE, "in", "in", new CompletableFuture<>(), NOW, deadline, 0, cost, null);
   }
@@ -92,13 +103,7 @@ class BatchSelectorTest {
 
   @Test
   void aPaddingSensitiveCostGroupsSimilarLengths() {
-    for (long cost : new long[] {10, 50}) {
-      for (int n = 1; n <= 8; n++) {
-        for (int i = 0; i < 3; i++) {
-          model.record(n, cost * n, (long) ((0.5 + 0.05 * cost * n) * MS));
-        }
-      }
-    }
+    teachPadded(0.5, 0.05);
     List<Request> queued = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       queued.add(request(i % 2 == 0 ? 10 : 50, NONE));
@@ -110,13 +115,7 @@ class BatchSelectorTest {
 
   @Test
   void aLongAnchorDoesNotTakeShortMatesPaddedToItsLength() {
-    for (long cost : new long[] {10, 50}) {
-      for (int n = 1; n <= 8; n++) {
-        for (int i = 0; i < 3; i++) {
-          model.record(n, cost * n, (long) ((1 + 0.1 * cost * n) * MS));
-        }
-      }
-    }
+    teachPadded(1, 0.1);
     List<Request> queued = new ArrayList<>(List.of(request(50, NONE)));
     for (int i = 0; i < 7; i++) {
       queued.add(request(10, NONE));
