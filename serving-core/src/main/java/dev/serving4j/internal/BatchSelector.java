@@ -20,11 +20,13 @@ import java.util.Objects;
  * is set (an anchor above it runs alone). A request retried after its worker died runs alone.
  *
  * <p><b>How many of them.</b> In {@link BatchingMode#ADAPTIVE} the {@link CostModel} picks how many of the ranked
- * candidates to take (see {@link #choose}): the size with the most work — the summed cost of the requests it answers
- * within their deadline or {@code latencyTarget} — per unit of predicted handler time, keeping the anchor within its deadline when it can
- * be. While a size class up to the candidates' count is unknown it is explored with live traffic (a queue is
- * needed for that, so a lone request never waits), and every {@value #REEXPLORE_EVERY}th choice tries a
- * neighbouring class so the model stays current. Without a model opinion it takes them all, as it always did.
+ * candidates to take (see {@link #choose}): the size with the most work — the summed cost of the requests it
+ * answers within their deadline or {@code latencyTarget} — per unit of predicted handler time, keeping the anchor
+ * within its deadline when it can be. While a size class up to the candidates' count is unknown it is explored with
+ * live traffic (a queue is needed for that, so a lone request never waits), and every {@value #REEXPLORE_EVERY}th
+ * choice tries a neighbouring class so the model stays current (less often, down to every
+ * {@value #REEXPLORE_MAX}th, while the neighbours tried are predicted far worse). Without a model opinion it takes
+ * them all, as it always did.
  * Finally, with {@code preferredBatchSizes}, the batch is cut to the largest preferred size it reaches.
  *
  * <p><b>Early drops.</b> With {@code latencyTarget} set (SLA mode), a request that carries a deadline and is
@@ -32,8 +34,12 @@ import java.util.Objects;
  * fails with {@code DeadlineExceededException}; a request without a deadline is never dropped.
  */
 final class BatchSelector {
-  /** Exploit choices between two re-explorations of a neighbouring size class. */
+  /** Exploit choices between two re-explorations of a neighbouring size class predicted close to the best. */
   static final int REEXPLORE_EVERY = 64;
+  /** The most exploit choices between two re-explorations, reached by a neighbour predicted far worse. */
+  static final int REEXPLORE_MAX = 1024;
+  /** A neighbour whose predicted score is within this fraction of the best's is close. */
+  private static final double CLOSE = 0.2;
   /** Scores within this fraction of the best count as ties, won by the smaller batch (lower latency). */
   private static final double TIE = 1e-3;
   /** Weight of requests answered late: only breaks ties between sizes that answer none on time. */
@@ -52,7 +58,8 @@ final class BatchSelector {
   private final long latencyTarget;
   private final CostModel model;
   // Guarded by the queue's lock.
-  private long exploits;
+  private long exploits; // exploit choices since the last re-exploration
+  private int reexploreEvery = REEXPLORE_EVERY;
   private boolean exploreUp = true;
 
   BatchSelector(ModelConfig config, CostModel model) {
@@ -229,23 +236,30 @@ final class BatchSelector {
         return Math.min(most, CostModel.largest(c));
       }
     }
-    int best = exploit(ranked, now);
-    if (++exploits % REEXPLORE_EVERY != 0) {
+    double[] score = new double[most + 1];
+    int best = exploit(ranked, now, score);
+    if (++exploits < reexploreEvery) {
       return best;
     }
+    exploits = 0;
     int c = CostModel.sizeClass(best);
     boolean up = (exploreUp && c < top) || c == 0;
     exploreUp = !exploreUp;
-    if (up && c < top) {
-      return Math.min(most, CostModel.largest(c + 1));
-    }
-    return c > 0 ? CostModel.largest(c - 1) : best;
+    int neighbour = up && c < top ? Math.min(most, CostModel.largest(c + 1)) : c > 0 ? CostModel.largest(c - 1) : best;
+    // A neighbour predicted far worse costs every exploration it gets (on a CPU-like curve a batch of 3 can cost
+    // 1.5x per item), so it is tried half as often each time, down to every REEXPLORE_MAX-th choice; one predicted
+    // close to the best could overtake it, so it is tried every REEXPLORE_EVERY-th.
+    reexploreEvery = score[neighbour] < (1 - CLOSE) * score[best] ? Math.min(REEXPLORE_MAX, 2 * reexploreEvery)
+        : REEXPLORE_EVERY;
+    return neighbour;
   }
 
-  /** The best size by predicted on-time work per unit of handler time, the anchor kept on time when it can be. */
-  private int exploit(List<Request> ranked, long now) {
+  /**
+   * The best size by predicted on-time work per unit of handler time, the anchor kept on time when it can be;
+   * {@code score[k]} gets each size's score (0 where a batch that big would make the anchor late).
+   */
+  private int exploit(List<Request> ranked, long now, double[] score) {
     int most = ranked.size();
-    double[] score = new double[most + 1];
     boolean targets = false;
     for (Request r : ranked) {
       targets |= target(r) != Long.MAX_VALUE;

@@ -170,6 +170,21 @@ class BatchSelectorTest {
   }
 
   @Test
+  void aNeighbourPredictedFarWorseIsTriedHalfAsOftenEachTime() {
+    teach(8, n -> n * (10 + 5.0 * (n - 1))); // per item 10 ms alone, 15 ms in a pair, 20 ms in a batch of 3
+    BatchSelector selector = new BatchSelector(config(8), model);
+    List<Integer> explored = new ArrayList<>();
+    for (int i = 1; i <= 64 + 128 + 256 + 512 + 1024 + 1024; i++) {
+      List<Request> queued = uniform(12);
+      if (selector.select(queue(queued), new Request[] {queued.get(11)}, NOW, late, stale).size() > 1) {
+        explored.add(i);
+      }
+    }
+    assertEquals(List.of(64, 64 + 128, 64 + 128 + 256, 64 + 128 + 256 + 512, 64 + 128 + 256 + 512 + 1024,
+        64 + 128 + 256 + 512 + 1024 + 1024), explored, "then every 1,024th");
+  }
+
+  @Test
   void theOldestRequestIsKeptWithinItsDeadline() {
     teach(8, n -> 2 + 1.0 * n);
     List<Request> queued = uniform(12);
