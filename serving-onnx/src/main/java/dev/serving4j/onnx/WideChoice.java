@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * So a choice made from a disturbed phase (a neighbour's burst, or a process's first seconds, when the JIT compiler
  * takes a core from the wide session's second thread: MiniLM was once learnt at 13.1 ms wide and 11.7 on one thread,
  * against 8-9.5 and 10-11 later) or outdated by a change of inputs lasts {@link #FIRST_PHASE} lone runs, and a
- * settled one costs about {@link #SAMPLES} runs on the slower session in {@link #RELEARN_EVERY}. The wide session keeps lone
- * runs unless the one-thread one is predicted at least {@link #MARGIN} faster: every core on a lone request is the
- * documented default, and near-equal estimates must not flip it.
+ * settled one costs about {@link #SAMPLES} runs on the slower session in {@link #RELEARN_EVERY}. The wide session
+ * keeps lone runs unless the one-thread one is predicted at least {@link #MARGIN} faster: every core on a lone
+ * request is the documented default, and near-equal estimates must not flip it.
  *
  * <p>Only a lone run during which no other run of the model started or was running is timed (the workers' warm-ups
  * run side by side). Inputs vary in size (sentences of 5 to 60 words), so each session's times are fitted as
